@@ -1,0 +1,79 @@
+"""Records of the data contract (see docs/records.md and SPEC.md).
+
+An `Article` is what the readers produce; extraction turns it into a list of plain `dict`
+records (`kind` = article, figure, official, award, document, ranking, check), which is
+what every output format, the store and the scorer consume.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+KINDS = ("article", "figure", "official", "award", "document", "ranking", "check")
+
+METRICS = (
+    "dossiers_received", "dossiers_received_online", "dossiers_received_postal",
+    "dossiers_resolved", "dossiers_on_time", "dossiers_late", "dossiers_pending",
+    "dossiers_online_processed", "dossiers_resolved_rate", "dossiers_on_time_rate",
+    "dossiers_late_rate", "dossiers_online_rate", "procedures_total",
+    "procedures_online_total", "procedures_online_full", "procedures_online_partial",
+    "procedures_info_only", "procedure_fields", "procedures_simplified", "targets_total",
+    "targets_completed", "tasks_total", "tasks_completed", "tasks_completion_rate",
+    "tasks_unfinished", "tasks_unfinished_rate", "online_payment_rate", "e_identity_rate",
+    "e_documents_rate", "digital_signature_rate", "public_units_reduced",
+    "public_units_reduced_rate", "staff_cut", "par_units_excellent", "par_units_good",
+    "par_units_fair", "par_units_average", "par_units_poor", "par_index_score",
+    "satisfaction_rate", "awards_collectives", "awards_individuals", "outreach_sessions",
+    "feedback_received", "other",
+)
+QUALIFIERS = ("exact", "approx", "more_than", "less_than", "at_least")
+ROLES = ("actual", "target")
+
+
+def article_id_for(source: str, text: str) -> str:
+    """Stable id: the same input gives the same id on every run and machine."""
+    h = hashlib.sha1()
+    h.update(source.encode("utf-8"))
+    h.update(b"\0")
+    h.update(text.encode("utf-8"))
+    return h.hexdigest()[:16]
+
+
+@dataclass
+class Article:
+    """One article as read from an input, text already normalized."""
+
+    source: str                      # the input exactly as given (path, URL, FILE#id)
+    text: str                        # normalized body; every offset refers to it
+    title: str | None = None
+    published: str | None = None     # ISO 8601 date or datetime
+    author: str | None = None
+    url: str | None = None
+    site: str | None = None
+    locality: str | None = None
+    province: str | None = None
+    article_id: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)   # reader-specific (lead, tags, page id…)
+
+    def __post_init__(self) -> None:
+        if not self.article_id:
+            self.article_id = article_id_for(self.source, self.text)
+
+    def record(self) -> dict[str, Any]:
+        d = asdict(self)
+        extra = d.pop("extra")
+        rec = {"kind": "article", "article_id": self.article_id, "source": self.source}
+        rec.update({k: v for k, v in d.items() if k not in ("source", "article_id")})
+        if extra.get("province_2025"):
+            rec["province_2025"] = extra["province_2025"]
+        return rec
+
+
+class ReadError(Exception):
+    """An input that could not be read; the message names the input and says why."""
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason

@@ -1,0 +1,114 @@
+"""Patterns are data: YAML files in `patterns/`, compiled once.
+
+File layout (one file per family, see patterns/README.md):
+
+    family: dossiers
+    rules:
+      - id: dossiers.late.cue
+        ...rule-specific keys...
+        regex: |          # verbose mode; {name} pulls in a named part, \\L<list> a lexicon list
+          ...
+        examples:
+          positive: [{text: ..., expect: {...}}]
+          negative: [{text: ...}]
+
+`patterns/lexicon.yaml` holds word lists (`lists:`) usable as `\\L<name>` in any regex and
+named regex parts (`parts:`) usable as `{name}`.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+FLAGS = regex.VERBOSE | regex.IGNORECASE | regex.UNICODE | regex.V1
+
+
+def patterns_dir() -> Path:
+    """Where the pattern files are: $CCHC_PATTERNS, the checkout's patterns/, or the installed copy."""
+    env = os.environ.get("CCHC_PATTERNS")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent.parent / "patterns"
+    if (here / "lexicon.yaml").exists():
+        return here
+    return Path(str(resources.files("cchc_patterns")))
+
+
+@lru_cache(maxsize=None)
+def load_file(name: str) -> dict[str, Any]:
+    path = patterns_dir() / f"{name}.yaml"
+    with open(path, encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    data.setdefault("rules", [])
+    return data
+
+
+def pattern_files() -> list[str]:
+    return sorted(p.stem for p in patterns_dir().glob("*.yaml"))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, Any]:
+    """Word lists and named parts from every pattern file (`lists:` / `parts:` keys).
+
+    A name may be defined once only, so a family's vocabulary lives in one place."""
+    lists: dict[str, list[str]] = {}
+    parts: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for name in pattern_files():
+        data = load_file(name)
+        for kind, target in (("lists", lists), ("parts", parts)):
+            for k, v in (data.get(kind) or {}).items():
+                if k in owner:
+                    raise ValueError(f"{kind[:-1]} {k!r} defined in both {owner[k]}.yaml and {name}.yaml")
+                owner[k] = name
+                target[k] = sorted({str(w) for w in v}, key=len, reverse=True) if kind == "lists" else str(v)
+    return {"lists": lists, "parts": parts}
+
+
+_REF = regex.compile(r"(?<!\\)\{([a-z_][a-z0-9_]*)\}")
+
+
+def expand(src: str, depth: int = 0) -> str:
+    """Replace {name} references by the named parts of the lexicon (recursively)."""
+    parts = lexicon()["parts"]
+    if depth > 10:
+        raise ValueError(f"pattern parts nest too deep: {src[:80]}")
+
+    def sub(m: regex.Match) -> str:
+        name = m.group(1)
+        if name not in parts:
+            return m.group(0)  # e.g. a quantifier {2} never matches [a-z_] so it stays
+        return "(?:" + expand(parts[name], depth + 1) + ")"
+
+    return _REF.sub(sub, src)
+
+
+@lru_cache(maxsize=None)
+def compile_pattern(src: str, flags: int = FLAGS) -> regex.Pattern:
+    """Compile a pattern source with lexicon parts and named lists."""
+    lists = lexicon()["lists"]
+    expanded = expand(src)
+    used = {n: lists[n] for n in regex.findall(r"\\L<(\w+)>", expanded)}
+    missing = [n for n in regex.findall(r"\\L<(\w+)>", expanded) if n not in lists]
+    if missing:
+        raise KeyError(f"unknown lexicon list(s) {missing} in pattern {src[:60]!r}")
+    return regex.compile(expanded, flags, **used)
+
+
+def rules(family: str) -> list[dict[str, Any]]:
+    """The rules of one family, each with its compiled regex under `_re` (when it has one)."""
+    out = []
+    for r in load_file(family)["rules"]:
+        r = dict(r)
+        for key in ("regex", "left", "right", "phrase", "sentence"):
+            if r.get(key):
+                r[f"_{key}"] = compile_pattern(r[key])
+        out.append(r)
+    return out
