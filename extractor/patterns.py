@@ -35,7 +35,7 @@ def patterns_dir() -> Path:
     if env:
         return Path(env)
     here = Path(__file__).resolve().parent.parent / "patterns"
-    if (here / "lexicon.yaml").exists():
+    if here.is_dir() and any(here.glob("*.yaml")):
         return here
     return Path(str(resources.files("cchc_patterns")))
 
