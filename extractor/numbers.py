@@ -1,0 +1,233 @@
+"""Reading Vietnamese numbers in running text.
+
+"36.466" is 36466, "95,31%" is 95.31, "98.93%" is 98.93 (a decimal point next to %), "1.245"
+is 1245, "03" is 3, "1,2 triệu" is 1 200 000, "hai mươi lăm" is 25, "một nửa" is 0.5.
+`find_quantities` returns every number that counts something, with its unit, qualifier and
+total ("36.075/36.466 hồ sơ"), skipping numbers inside dates, periods, document numbers,
+standards, levels, ordinals and names (the blockers of patterns/numbers.yaml).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from .patterns import compile_pattern, lexicon, load_file, rules
+
+SCALES = {"nghìn": 1e3, "ngàn": 1e3, "vạn": 1e4, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
+_UNITS_DIGIT = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5,
+                "lăm": 5, "nhăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
+
+
+@dataclass
+class Quantity:
+    """A number that counts something, with the spans it came from."""
+
+    value: float
+    start: int                 # span of qualifier + number + unit
+    end: int
+    num_start: int             # span of the number itself
+    num_end: int
+    unit: str | None = None    # canonical unit ("hồ sơ", "thủ tục", "%")
+    unit_class: str | None = None
+    unit_text: str | None = None
+    qualifier: str = "exact"
+    total: float | None = None
+    raw: str = ""
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "%"
+
+
+def parse_number(s: str, *, percent: bool = False, count: bool = False, scaled: bool = False) -> float | None:
+    """One written number -> float, the Vietnamese way (see module docstring).
+
+    `percent`: the number is followed by %; `count`: by a counted noun (so "1,245 hồ sơ" reads
+    as thousands); `scaled`: by nghìn/triệu/tỷ (so "1,2 triệu" keeps its decimal)."""
+    s = s.strip().replace(" ", "")
+    if not s or not regex.fullmatch(r"\d+(?:[.,]\d+)*", s):
+        return None
+    has_dot, has_comma = "." in s, "," in s
+    if has_dot and has_comma:
+        dec = "," if s.rfind(",") > s.rfind(".") else "."
+        th = "." if dec == "," else ","
+        return float(s.replace(th, "").replace(dec, "."))
+    if has_dot or has_comma:
+        sep = "." if has_dot else ","
+        groups = s.split(sep)
+        thousands_shape = all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3
+        if sep == ".":
+            if thousands_shape and not (percent and len(groups) == 2 and float(s.replace(".", "")) > 100):
+                return float(s.replace(".", ""))
+            if len(groups) == 2:
+                return float(s)
+            return None  # "1.2.3": not a number
+        # comma: Vietnamese decimal, except "1,245 hồ sơ" / "2,463,339" (English thousands)
+        if thousands_shape and (len(groups) > 2 or (count and not scaled and not percent)):
+            return float(s.replace(",", ""))
+        if len(groups) == 2:
+            return float(s.replace(",", "."))
+        return None
+    return float(s)
+
+
+def parse_spelled(words: str) -> float | None:
+    """"hai mươi lăm" -> 25, "một trăm linh năm" -> 105, "ba nghìn" -> 3000, "một nửa" -> 0.5."""
+    ws = words.lower().split()
+    if ws == ["một", "nửa"] or ws == ["nửa"]:
+        return 0.5
+    total, current, last = 0.0, 0.0, None
+    for w in ws:
+        if w in _UNITS_DIGIT:
+            d = _UNITS_DIGIT[w]
+            if w in ("mốt", "lăm", "nhăm") and last not in ("mươi", "mười"):
+                return None
+            current += d
+        elif w == "mười":
+            current += 10
+        elif w == "mươi":
+            current = (current or 1) * 10 if current < 10 else current * 10
+        elif w == "trăm":
+            current = (current or 1) * 100
+        elif w in ("linh", "lẻ"):
+            pass
+        elif w in ("nghìn", "ngàn", "triệu", "tỷ", "tỉ"):
+            total += (current or 1) * SCALES[w]
+            current = 0
+        else:
+            return None
+        last = w
+    value = total + current
+    return value if ws else None
+
+
+# --- finding quantities in text --------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _units() -> tuple[regex.Pattern, dict[str, tuple[str, str]]]:
+    table = {}
+    for written, (canon, cls) in (load_file("numbers").get("units") or {}).items():
+        table[regex.sub(r"\s+", " ", written.casefold())] = (canon, cls)
+    alts = sorted(table, key=len, reverse=True)
+    pat = regex.compile(r"\s*(?:(?P<pct>%|phần\s+trăm)|(?P<unit>" +
+                        "|".join(regex.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")(?!\w))",
+                        regex.IGNORECASE)
+    return pat, table
+
+
+@lru_cache(maxsize=1)
+def _number_re() -> regex.Pattern:
+    return compile_pattern(r"""
+        (?P<a>{digits}) (?: \s*/\s* (?P<b>{digits_body}) )?
+        (?: \s* (?P<scale>\L<scale_words>) (?!\w) )?
+    """)
+
+
+@lru_cache(maxsize=1)
+def _spelled_re() -> regex.Pattern:
+    # two or more number words, or one word other than "một" (too common: "một cửa", "một số")
+    return compile_pattern(r"""
+        (?<!\w)(?P<sp>(?:\L<spelled_digit>|\L<spelled_big>|nửa)(?:\s+(?:\L<spelled_digit>|\L<spelled_big>|nửa))*)(?!\w)
+    """)
+
+
+@lru_cache(maxsize=1)
+def _qualifier_res() -> list[tuple[str, regex.Pattern]]:
+    out = []
+    for q in ("at_least", "more_than", "approx", "less_than"):
+        out.append((q, compile_pattern(r"(?:\L<q_%s>)\s*(?:là\s+|mức\s+)?$" % q)))
+    return out
+
+
+@lru_cache(maxsize=1)
+def blockers() -> list[tuple[str, regex.Pattern]]:
+    return [(r["id"], r["_regex"]) for r in rules("numbers")]
+
+
+def blocked_spans(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    for rid, pat in blockers():
+        for m in pat.finditer(text):
+            if m.end() > m.start():
+                out.append((m.start(), m.end(), rid))
+    out.sort()
+    return out
+
+
+def _inside(spans: list[tuple[int, int, str]], s: int, e: int) -> str | None:
+    for bs, be, rid in spans:
+        if bs <= s and e <= be:
+            return rid
+        if bs > s:
+            break
+    return None
+
+
+def _qualifier(text: str, pos: int) -> tuple[str, int]:
+    left = text[max(0, pos - 30):pos]
+    for q, pat in _qualifier_res():
+        m = pat.search(left)
+        if m:
+            return q, pos - (len(left) - m.start())
+    return "exact", pos
+
+
+def _unit_after(text: str, pos: int):
+    upat, table = _units()
+    m = upat.match(text, pos)
+    if not m:
+        return None
+    if m.group("pct"):
+        return "%", "percent", m.group(0).strip(), m.end()
+    written = regex.sub(r"\s+", " ", m.group("unit").casefold())
+    canon, cls = table[written]
+    return canon, cls, m.group("unit"), m.end()
+
+
+def find_quantities(text: str, start: int = 0, end: int | None = None,
+                    blocked: list[tuple[int, int, str]] | None = None) -> list[Quantity]:
+    """Every quantity (a number with a unit or %) in text[start:end]."""
+    end = len(text) if end is None else end
+    if blocked is None:
+        blocked = blocked_spans(text)
+    out: list[Quantity] = []
+    for m in _number_re().finditer(text, start, end):
+        if _inside(blocked, m.start("a"), m.end("a")):
+            continue
+        unit = _unit_after(text, m.end())
+        if unit is None:
+            continue  # a bare number counts nothing we can name
+        canon, cls, utext, uend = unit
+        pct = canon == "%"
+        scaled = bool(m.group("scale"))
+        a = parse_number(m.group("a"), percent=pct, count=not pct, scaled=scaled)
+        if a is None:
+            continue
+        total = None
+        if m.group("b"):
+            total = parse_number(m.group("b"), percent=pct, count=not pct, scaled=scaled)
+            if total is None or total < a:
+                continue  # "7/3" and friends: not a part of a whole
+        if scaled:
+            a *= SCALES[m.group("scale").lower()]
+            total = total * SCALES[m.group("scale").lower()] if total is not None else None
+        q, qstart = _qualifier(text, m.start())
+        out.append(Quantity(value=a, start=qstart, end=uend, num_start=m.start(), num_end=m.end(),
+                            unit=canon, unit_class=cls, unit_text=utext, qualifier=q, total=total,
+                            raw=text[m.start():m.end()]))
+    for m in _spelled_re().finditer(text, start, end):
+        words = m.group("sp")
+        if words.lower() == "một" or _inside(blocked, m.start(), m.end()):
+            continue
+        value = parse_spelled(words)
+        unit = _unit_after(text, m.end())
+        if value is None or unit is None:
+            continue
+        canon, cls, utext, uend = unit
+        q, qstart = _qualifier(text, m.start())
+        out.append(Quantity(value=value, start=qstart, end=uend, num_start=m.start(), num_end=m.end(),
+                            unit=canon, unit_class=cls, unit_text=utext, qualifier=q, raw=words))
+    out.sort(key=lambda x: x.num_start)
+    return out
