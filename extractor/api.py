@@ -1,0 +1,39 @@
+"""The Python API behind the CLI, for notebooks and batch jobs.
+
+    from extractor.api import extract_paths, extract_text
+    records = extract_text("… tiếp nhận 1.245 hồ sơ …", source="note")
+    for item in extract_paths(["corpus/seeds"]):   # list of records, or a ReadError
+        ...
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .model import Article, ReadError
+from .normalize import normalize_text
+
+
+def extract_text(text: str, source: str = "<text>", **meta: Any) -> list[dict[str, Any]]:
+    """Records for one article given as its body text (title, published … as keywords)."""
+    from .pipeline import extract_article
+
+    return extract_article(Article(source=source, text=normalize_text(text).strip(), **meta))
+
+
+def extract_paths(inputs: Iterable[str], jobs: int = 1) -> Iterator[list[dict[str, Any]] | ReadError]:
+    """Records of every article of every input, in input order; a ReadError per bad input."""
+    from .pipeline import extract_article
+    from .reading import iter_articles
+
+    items = iter_articles(inputs)
+    if jobs and jobs > 1:
+        from .parallel import extract_many
+
+        yield from extract_many(items, jobs)
+        return
+    for item in items:
+        if isinstance(item, ReadError):
+            yield item
+        else:
+            yield extract_article(item)

@@ -1,0 +1,64 @@
+"""cchc extract PATH... : read articles and write their records."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+@click.command("extract")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
+@click.option("--db", type=click.Path(dir_okay=False), help="Also store the records in this SQLite dataset.")
+@click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes (output identical to 1).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
+def command(inputs, fmt, output, db, jobs, quiet):
+    """Extract records from files, folders, JSON Lines, WARC files, URLs or '-' (stdin).
+
+    Records are the JSON Lines of the data contract (article, figure, official, award,
+    document, ranking, check). An unreadable input gets one line on stderr naming it and
+    why; the rest is still processed, and the exit status is 1 at the end.
+    """
+    from ..api import extract_paths
+    from ..model import ReadError
+    from ..output import Writer
+    from ..progress import Progress
+
+    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    writer = Writer(fmt, out)
+    store = run_id = None
+    if db:
+        from ..store import Store
+
+        store = Store.open(db)
+        run_id = store.begin_run(command="extract", args=list(inputs))
+    failures: list[str] = []
+    counts = {"articles": 0, "records": 0}
+    progress = Progress("extract", disable=quiet)
+    try:
+        for item in extract_paths(inputs, jobs=jobs):
+            if isinstance(item, ReadError):
+                failures.append(str(item))
+                progress.write(f"cchc: error: {item}")
+                continue
+            writer.write(item)
+            if store is not None:
+                store.save(item, run_id=run_id)
+            counts["articles"] += 1
+            counts["records"] += len(item)
+            progress.update(item)
+    finally:
+        progress.close()
+        if store is not None:
+            store.finish_run(run_id, counts=counts, status="failed" if failures else "ok", errors=failures)
+            store.close()
+        if output:
+            out.close()
+        else:
+            out.flush()
+    if not quiet:
+        click.echo(f"cchc: {counts['articles']} articles, {progress.summary()}"
+                   + (f", {len(failures)} inputs failed" if failures else ""), err=True)
+    if failures:
+        sys.exit(1)

@@ -1,0 +1,74 @@
+"""Writing records: JSON Lines, CSV and a readable terminal table."""
+from __future__ import annotations
+
+import csv
+import json
+from typing import IO, Any
+
+CSV_FIELDS = ["kind", "article_id", "source", "id", "metric", "value", "unit", "qualifier", "total", "role",
+              "subject", "locality", "period", "name", "titles", "award", "number", "doc_type", "issued",
+              "index", "level", "rank", "from_bottom", "entity", "check", "status", "expected", "reported",
+              "message", "title", "published", "author", "province", "text", "start", "end", "sentence", "pattern"]
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(v: Any) -> Any:
+    """Neutralize a cell a spreadsheet would execute (leading =, +, -, @)."""
+    if isinstance(v, str) and v.startswith(_FORMULA):
+        return "'" + v
+    return v
+
+
+class Writer:
+    def __init__(self, fmt: str, out: IO[str]):
+        self.fmt, self.out = fmt, out
+        self._csv = None
+        self._table_rows = 0
+
+    def write(self, records: list[dict[str, Any]]) -> None:
+        getattr(self, f"_{self.fmt}")(records)
+
+    def _jsonl(self, records):
+        for r in records:
+            self.out.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+    def _csv_(self):
+        if self._csv is None:
+            self._csv = csv.DictWriter(self.out, fieldnames=CSV_FIELDS, extrasaction="ignore")
+            self._csv.writeheader()
+        return self._csv
+
+    def _csv(self, records):  # noqa: F811 - the format name is the method name
+        w = self._csv_()
+        for r in records:
+            row = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v) for k, v in r.items()}
+            if r["kind"] == "article":
+                row["text"] = None  # the body is in jsonl; a CSV row per article stays readable
+            w.writerow({k: safe_cell(v) for k, v in row.items() if k in CSV_FIELDS})
+
+    def _table(self, records):
+        for r in records:
+            k = r["kind"]
+            if k == "article":
+                self.out.write(f"\n== {r.get('title') or r['source']}\n   {r['source']}  "
+                               f"{r.get('published') or '?'}  {r.get('author') or ''}  {r.get('province') or ''}\n")
+                continue
+            if k == "figure":
+                val = f"{r['value']:g}" + (f"/{r['total']:g}" if r.get("total") is not None else "")
+                tag = f"{r['metric']}{' (target)' if r.get('role') == 'target' else ''}"
+                label, value = tag, f"{val} {r.get('unit') or ''}".strip()
+            elif k == "official":
+                label, value = "official", f"{r.get('name')} — {', '.join(r.get('titles') or [])}"
+            elif k == "award":
+                label, value = "award", f"{r.get('award') or ''} {r.get('collectives')} tập thể / {r.get('individuals')} cá nhân"
+            elif k == "document":
+                label, value = "document", f"{r.get('doc_type') or ''} {r.get('number')} {r.get('issued') or ''}"
+            elif k == "ranking":
+                pos = f"#{r['rank']}" if r.get("rank") else f"last-{r.get('from_bottom')}"
+                label, value = "ranking", f"{r.get('index')} {r.get('level') or ''} {pos} {r.get('entity')}"
+            elif k == "check":
+                label, value = f"check:{r.get('check')}", f"{r.get('status')}: {r.get('message')}"
+            else:
+                label, value = k, ""
+            src = (r.get("text") or "").replace("\n", " ")
+            self.out.write(f"   {label:<28} {value:<40} « {src[:70]} »\n")

@@ -1,0 +1,94 @@
+"""Reporting periods ("năm 2022", "quý I.2024", "6 tháng đầu năm", "trong tháng 01/2025").
+
+`Periods(text, year)` finds every period expression once; `at(pos, sentence)` says which one
+a figure at `pos` refers to: the nearest before it in its sentence, else one later in the same
+sentence, else the nearest earlier in the article, else the article's year.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from .patterns import rules
+
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+_SPELLED = {"ba": 3, "sáu": 6, "chín": 9}
+# "đến năm 2025", "tầm nhìn đến năm 2030": a horizon, not the period a figure is about
+_HORIZON = regex.compile(r"(?:đến|tới|tầm\s+nhìn|trước|sau)\s*$", regex.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PeriodMention:
+    start: int
+    end: int
+    period: str
+    rule: str
+
+
+@lru_cache(maxsize=1)
+def _rules():
+    return [(r["id"], r["_regex"], r["period"]) for r in rules("periods")]
+
+
+def render(rule_period: str, groups: dict, year: int | None) -> str | None:
+    y = groups.get("y") or (str(year) if year else None)
+    if rule_period == "months":
+        n = groups.get("n")
+        n = _SPELLED.get(n.lower(), None) if n and not n.isdigit() else int(n) if n else None
+        if not y or not n or not 1 <= n <= 12:
+            return None
+        first = groups.get("part", "đầu").lower() == "đầu"
+        if n == 6:
+            return f"{y}-H1" if first else f"{y}-H2"
+        if n == 3:
+            return f"{y}-Q1" if first else f"{y}-Q4"
+        if n == 12:
+            return y
+        lo, hi = (1, n) if first else (13 - n, 12)
+        return f"{y}-M{lo:02d}/{y}-M{hi:02d}"
+    if "{y}" in rule_period and not y:
+        return None
+    if "{Y}" in rule_period:
+        return str(year) if year else None
+    q = groups.get("q")
+    if q:
+        q = str(_ROMAN.get(q.upper(), q))
+    m = groups.get("m")
+    if m:
+        m = f"{int(m):02d}"
+    return rule_period.format(y=y, y2=groups.get("y2"), q=q, m=m)
+
+
+class Periods:
+    def __init__(self, text: str, year: int | None):
+        self.year = year
+        found: list[PeriodMention] = []
+        taken: list[tuple[int, int]] = []
+        for rid, pat, tmpl in _rules():
+            for m in pat.finditer(text):
+                if any(s < m.end() and m.start() < e for s, e in taken):
+                    continue  # an earlier, more specific rule already read this span
+                if _HORIZON.search(text, max(0, m.start() - 20), m.start()):
+                    continue
+                p = render(tmpl, {k: v for k, v in m.groupdict().items() if v}, year)
+                if p:
+                    found.append(PeriodMention(m.start(), m.end(), p, rid))
+                    taken.append((m.start(), m.end()))
+        found.sort(key=lambda p: p.start)
+        self.mentions = found
+        self._starts = [p.start for p in found]
+
+    def at(self, pos: int, sent_start: int, sent_end: int) -> str | None:
+        i = bisect_right(self._starts, pos) - 1
+        if i >= 0 and self.mentions[i].start >= sent_start:
+            return self.mentions[i].period
+        for p in self.mentions[i + 1:]:
+            if p.start >= sent_end:
+                break
+            return p.period
+        if i >= 0:
+            return self.mentions[i].period
+        return str(self.year) if self.year else None
