@@ -41,6 +41,8 @@ class Rule:
     phrase: regex.Pattern | None
     sentence: regex.Pattern | None
     unit_text: regex.Pattern | None
+    requires: regex.Pattern | None
+    allow_delta: bool
     default: bool
     priority: int
     order: int
@@ -54,13 +56,19 @@ def _rules() -> tuple[list[Rule], dict[str, str], dict[str, str], regex.Pattern,
             id=r["id"], metric=r["metric"], units=frozenset(r.get("units") or ()),
             left=r.get("_left"), right=r.get("_right"), phrase=r.get("_phrase"), sentence=r.get("_sentence"),
             unit_text=compile_pattern(r["unit_text"]) if r.get("unit_text") else None,
-            default=bool(r.get("default")), priority=int(r.get("priority", 0)), order=n,
+            requires=compile_pattern(r["requires"]) if r.get("requires") else None,
+            allow_delta=bool(r.get("allow_delta")), default=bool(r.get("default")), priority=int(r.get("priority", 0)), order=n,
         ))
     rate_of = dict(load_file("figures").get("rate_of") or {})
     count_of = {}
     for count, rate in rate_of.items():
         count_of.setdefault(rate, count)
     return out, rate_of, count_of, compile_pattern(_CONNECTOR_RE_SRC), compile_pattern(_TARGET_RE_SRC)
+
+
+@lru_cache(maxsize=1)
+def _delta() -> regex.Pattern:
+    return compile_pattern("{delta_cue}")
 
 
 @lru_cache(maxsize=1)
@@ -78,10 +86,14 @@ class Labelled:
     about: int | None = None   # index of the count a derived rate qualifies
 
 
-def _applies(rule: Rule, q: Quantity) -> bool:
+def _applies(rule: Rule, q: Quantity, sentence: str, delta: bool) -> bool:
     if q.unit_class not in rule.units:
         return False
     if rule.unit_text is not None and not rule.unit_text.search(q.unit_text or ""):
+        return False
+    if rule.requires is not None and not rule.requires.search(sentence):
+        return False
+    if delta and not rule.allow_delta:
         return False
     return True
 
@@ -114,19 +126,26 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity]) -> l
     """Label the quantities of one sentence (in order)."""
     all_rules, rate_of, count_of, connector, target_re = _rules()
     out: list[Labelled] = []
+    consumed = s_start
     for i, q in enumerate(qs):
         lab = Labelled(q)
         prev = out[-1] if out else None
-        seg_start = prev.q.end if prev else s_start
+        seg_start = max(prev.q.end, consumed) if prev else s_start
         left = text[seg_start:q.start]
         right = regex.split(r"[;.](?:\s|$)", text[q.end:s_end], maxsplit=1)[0]
         sentence_left = text[s_start:q.start]
-        cands = [r for r in all_rules if _applies(r, q)]
+        delta = bool(_delta().search(left))
+        cands = [r for r in all_rules if _applies(r, q, text[s_start:s_end], delta)]
 
-        if q.is_percent and target_re.search(left):
-            lab.role = "target"
-        # 1. a cue right after the unit
+        if q.is_percent:
+            cues = list(target_re.finditer(left))
+            heads = list(_rate_head().finditer(left))
+            if cues and (not heads or cues[-1].end() > heads[-1].start()):
+                lab.role = "target"
+        # 1. a cue right after the unit (the next quantity's window starts after it)
         rule = _first(cands, "right", right)
+        if rule is not None:
+            consumed = q.end + rule.right.search(right).end()
         # 2. a rate's own description after "tỷ lệ" / "chỉ số"
         if rule is None and q.is_percent:
             heads = list(_rate_head().finditer(left))

@@ -20,6 +20,10 @@ _UNITS_DIGIT = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn":
                 "lăm": 5, "nhăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
 
 
+# "hàng trăm", "hàng chục nghìn", "vài": an order of magnitude, not a number
+_VAGUE = regex.compile(r"(?:hàng(?:\s+chục)?|vài|mấy|nhiều|hàng\s+trăm)\s*$", regex.IGNORECASE)
+
+
 @dataclass
 class Quantity:
     """A number that counts something, with the spans it came from."""
@@ -137,7 +141,7 @@ def _spelled_re() -> regex.Pattern:
 def _qualifier_res() -> list[tuple[str, regex.Pattern]]:
     out = []
     for q in ("at_least", "more_than", "approx", "less_than"):
-        out.append((q, compile_pattern(r"(?:\L<q_%s>)\s*(?:là\s+|mức\s+)?$" % q)))
+        out.append((q, compile_pattern(r"(?<!\w)(?:\L<q_%s>)\s*(?:là\s+|mức\s+)?$" % q)))
     return out
 
 
@@ -219,8 +223,10 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
                             raw=text[m.start():m.end()]))
     for m in _spelled_re().finditer(text, start, end):
         words = m.group("sp")
-        if words.lower() == "một" or _inside(blocked, m.start(), m.end()):
-            continue
+        low = words.lower().split()
+        if low == ["một"] or not any(w in _UNITS_DIGIT or w in ("mười", "nửa") for w in low) \
+                or _VAGUE.search(text, max(0, m.start() - 12), m.start()) or _inside(blocked, m.start(), m.end()):
+            continue  # "một cửa", "hàng trăm hồ sơ", "triệu hồ sơ": not a count
         value = parse_spelled(words)
         unit = _unit_after(text, m.end())
         if value is None or unit is None:
