@@ -14,11 +14,13 @@ from .model import Article, ReadError
 from .normalize import normalize_text
 
 
-def extract_text(text: str, source: str = "<text>", **meta: Any) -> list[dict[str, Any]]:
-    """Records for one article given as its body text (title, published … as keywords)."""
+def extract_text(text: str, source: str = "<text>", prefilter: bool = True, **meta: Any) -> list[dict[str, Any]]:
+    """Records for one article given as its body text (title, published … as keywords).
+
+    `prefilter=False` extracts even from a text without reform vocabulary (a lone sentence)."""
     from .pipeline import extract_article
 
-    return extract_article(Article(source=source, text=normalize_text(text).strip(), **meta))
+    return extract_article(Article(source=source, text=normalize_text(text).strip(), **meta), prefilter=prefilter)
 
 
 def extract_paths(inputs: Iterable[str], jobs: int = 1) -> Iterator[list[dict[str, Any]] | ReadError]:

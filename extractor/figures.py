@@ -151,7 +151,7 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity]) -> l
             heads = list(_rate_head().finditer(left))
             if heads:
                 phrase = left[heads[-1].end():]
-                hits = [r for r in cands if r.phrase is not None and r.phrase.match(phrase.lstrip())]
+                hits = [r for r in cands if r.phrase is not None and r.phrase.search(phrase)]
                 if hits:
                     rule = max(hits, key=lambda r: (r.priority, -r.order))
         if rule is not None:

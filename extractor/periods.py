@@ -17,7 +17,7 @@ from .patterns import rules
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 _SPELLED = {"ba": 3, "sáu": 6, "chín": 9}
 # "đến năm 2025", "tầm nhìn đến năm 2030": a horizon, not the period a figure is about
-_HORIZON = regex.compile(r"(?:đến|tới|tầm\s+nhìn|trước|sau)\s*$", regex.IGNORECASE)
+_HORIZON = regex.compile(r"(?:(?<!tính\s+)(?:đến|tới)|tầm\s+nhìn|trước|sau)\s*$", regex.IGNORECASE)
 
 
 @dataclass(frozen=True)

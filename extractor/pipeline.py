@@ -76,12 +76,14 @@ def stages() -> list[tuple[str, Stage]]:
     return _STAGES
 
 
-def extract_article(article: Article, *, only: set[str] | None = None) -> list[dict[str, Any]]:
-    """All records for one article: its `article` record first, then what each stage finds."""
+def extract_article(article: Article, *, only: set[str] | None = None, prefilter: bool = True) -> list[dict[str, Any]]:
+    """All records for one article: its `article` record first, then what each stage finds.
+
+    With `prefilter` (the default) an article without any reform vocabulary skips the stages."""
     from .relevance import is_relevant
 
     ctx = Context(article)
-    if is_relevant(article):
+    if not prefilter or is_relevant(article):
         for name, stage in stages():
             if only is None or name in only:
                 ctx.records.extend(stage(ctx))
