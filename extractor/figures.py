@@ -166,6 +166,11 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity]) -> l
                 lab.metric, lab.rule = rate_of[prev.metric], "figures.rate_of_count"
                 lab.about = len(out) - 1
                 rule = True  # type: ignore[assignment]
+        # 3b. a rate in a parallel list after a rate: "mức độ 3 là 51,38%, mức độ 4 đạt tới 98,88%"
+        if rule is None and q.is_percent and prev is not None and prev.q.is_percent and prev.metric != "other" \
+                and len(left) < 40 and not _rate_head().search(left) and not delta:
+            lab.metric, lab.rule, lab.role = prev.metric, "figures.rate_list", prev.role
+            rule = True  # type: ignore[assignment]
         # 4. the nearest cue before the number
         if rule is None:
             rule = _nearest_left(cands, q, left)

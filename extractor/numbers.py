@@ -178,6 +178,26 @@ def _qualifier(text: str, pos: int) -> tuple[str, int]:
     return "exact", pos
 
 
+@lru_cache(maxsize=1)
+def _unit_before_re() -> regex.Pattern:
+    return compile_pattern(load_file("numbers")["unit_before"])
+
+
+def _unit_before(text: str, start: int, pos: int):
+    """"số hồ sơ đang xử lý là 717 (…)": the unit is named before the number."""
+    if pos < len(text) and regex.match(r"\s*\p{L}", text[pos:pos + 3]) and not regex.match(r"\s*(?:trong|với|và|,)\b", text[pos:pos + 8]):
+        return None  # a word follows the number: not a bare value
+    m = _unit_before_re().search(text, max(0, start - 120), start)
+    if not m:
+        return None
+    _, table = _units()
+    written = regex.sub(r"\s+", " ", m.group("unit").casefold())
+    if written not in table:
+        return None
+    canon, cls = table[written]
+    return canon, cls, m.group("unit"), pos
+
+
 def _unit_after(text: str, pos: int):
     upat, table = _units()
     m = upat.match(text, pos)
@@ -201,6 +221,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
         if _inside(blocked, m.start("a"), m.end("a")):
             continue
         unit = _unit_after(text, m.end())
+        if unit is None and not m.group("b"):
+            unit = _unit_before(text, m.start(), m.end())
         if unit is None:
             continue  # a bare number counts nothing we can name
         canon, cls, utext, uend = unit
