@@ -22,7 +22,7 @@ def safe_cell(v: Any) -> Any:
 class Writer:
     def __init__(self, fmt: str, out: IO[str]):
         self.fmt, self.out = fmt, out
-        self._csv = None
+        self._csvw = None
         self._table_rows = 0
 
     def write(self, records: list[dict[str, Any]]) -> None:
@@ -33,12 +33,12 @@ class Writer:
             self.out.write(json.dumps(r, ensure_ascii=False) + "\n")
 
     def _csv_(self):
-        if self._csv is None:
-            self._csv = csv.DictWriter(self.out, fieldnames=CSV_FIELDS, extrasaction="ignore")
-            self._csv.writeheader()
-        return self._csv
+        if self._csvw is None:
+            self._csvw = csv.DictWriter(self.out, fieldnames=CSV_FIELDS, extrasaction="ignore")
+            self._csvw.writeheader()
+        return self._csvw
 
-    def _csv(self, records):  # noqa: F811 - the format name is the method name
+    def _csv(self, records):
         w = self._csv_()
         for r in records:
             row = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v) for k, v in r.items()}

@@ -123,6 +123,10 @@ def read_text(raw: str, source: str, **meta) -> Article:
         if not author:
             author = lines[tail - 1]
         tail -= 1
+    if title_idx is not None and not any(ln for i, ln in enumerate(lines[:tail]) if i not in drop):
+        # one paragraph and nothing else: that is the body, not a title
+        drop.discard(title_idx)
+        title = meta.get("title")
     body_lines = [ln for i, ln in enumerate(lines[:tail]) if ln and i not in drop and not _is_drop_line(ln)]
     body = "\n\n".join(body_lines).strip()
     if not body:

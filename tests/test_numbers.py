@@ -1,0 +1,93 @@
+"""The Vietnamese number reader, as a table of inputs (dateparser style)."""
+from __future__ import annotations
+
+import pytest
+
+from extractor.numbers import find_quantities, parse_number, parse_spelled
+
+PARSE = [
+    ("36.466", {}, 36466), ("95,31", {"percent": True}, 95.31), ("98.93", {"percent": True}, 98.93),
+    ("1.245", {"count": True}, 1245), ("03", {}, 3), ("4.776", {"count": True}, 4776),
+    ("1,2", {"scaled": True}, 1.2), ("2.463.339", {}, 2463339), ("1.234,5", {}, 1234.5),
+    ("1,245", {"count": True}, 1245), ("0,72", {"percent": True}, 0.72), ("17,6", {"percent": True}, 17.6),
+    ("12.5", {"percent": True}, 12.5), ("1,245.5", {}, 1245.5),
+]
+
+
+@pytest.mark.parametrize("s,kw,want", PARSE)
+def test_parse_number(s, kw, want):
+    assert parse_number(s, **kw) == pytest.approx(want)
+
+
+@pytest.mark.parametrize("s,want", [("mười", 10), ("hai mươi lăm", 25), ("một nửa", 0.5), ("một trăm linh năm", 105),
+                                    ("ba nghìn", 3000), ("chín", 9), ("hai mươi mốt", 21)])
+def test_parse_spelled(s, want):
+    assert parse_spelled(s) == want
+
+
+def quantities(text):
+    return [(q.value, q.total, q.unit, q.qualifier) for q in find_quantities(text)]
+
+
+FOUND = [
+    ("tiếp nhận 36.466 hồ sơ", [(36466, None, "hồ sơ", "exact")]),
+    ("đạt tỷ lệ 95,31%", [(95.31, None, "%", "exact")]),
+    ("đạt tỷ lệ 98.93%", [(98.93, None, "%", "exact")]),
+    ("tiếp nhận 1.245 hồ sơ", [(1245, None, "hồ sơ", "exact")]),
+    ("có 03 thủ tục hành chính", [(3, None, "thủ tục", "exact")]),
+    ("và 4.776 người làm việc", [(4776, None, "người", "exact")]),
+    ("đã giải quyết: 36.075/36.466 hồ sơ", [(36075, 36466, "hồ sơ", "exact")]),
+    ("tuyên truyền hơn 100 lượt", [(100, None, "lượt", "more_than")]),
+    ("khoảng 50 người", [(50, None, "người", "approx")]),
+    ("gần 4.000 bộ hồ sơ quá hạn", [(4000, None, "hồ sơ", "approx")]),
+    ("dưới 5% hồ sơ", [(5, None, "%", "less_than")]),
+    ("ít nhất 20 nhiệm vụ", [(20, None, "nhiệm vụ", "at_least")]),
+    ("tối thiểu 80% số kiến nghị", [(80, None, "%", "at_least")]),
+    ("mười nhiệm vụ trọng tâm", [(10, None, "nhiệm vụ", "exact")]),
+    ("hai mươi lăm hồ sơ", [(25, None, "hồ sơ", "exact")]),
+    ("tiếp nhận 1,2 triệu hồ sơ", [(1200000, None, "hồ sơ", "exact")]),
+    ("tiếp nhận 14 triệu hồ sơ", [(14000000, None, "hồ sơ", "exact")]),
+    ("cả nước là 80,90% người", [(80.9, None, "%", "exact")]),
+]
+
+
+@pytest.mark.parametrize("text,want", FOUND)
+def test_found(text, want):
+    assert quantities(text) == [(pytest.approx(v), t, u, q) for v, t, u, q in want]
+
+
+NOT_FIGURES = [
+    "Ngày 7/3, UBND TP Thủ Đức tổ chức hội nghị",
+    "Ngày 12.4, UBND thành phố Tây Ninh tổ chức hội nghị",
+    "Ngày 28-2, ông Trần Việt Trường chủ trì",
+    "Kế hoạch số 214/KH-UBND ngày 18-8-2023 của UBND thành phố",
+    "hội nghị sơ kết công tác cải cách hành chính quý I.2024",
+    "Trong 6 tháng đầu năm 2022, bộ phận tiếp nhận trả kết quả",
+    "Chỉ số cải cách hành chính giai đoạn 2020 - 2025",
+    "Quyết định số 769/QĐ-UBND ngày 28/1/2022",
+    "theo tiêu chuẩn quốc gia TCVN ISO 9001:2015",
+    "dịch vụ công trực tuyến mức độ 3, 4",
+    "huyện Vĩnh Thạnh xếp thứ 2 trong bảng xếp hạng",
+    "tuyến đường thanh toán không dùng tiền mặt đường Cách Mạng Tháng Tám",
+    "triển khai hiệu quả Đề án 06 trên địa bàn",
+    "hằng năm TP tiếp nhận hàng chục triệu hồ sơ",
+    "cung cấp dịch vụ công trực tuyến một phần",
+    "thực hiện cơ chế một cửa, một cửa liên thông",
+    "phải nâng tỉ lệ dịch vụ công trực tuyến lên 30-40%",
+    "trong thời hạn 07 ngày làm việc kể từ ngày tiếp nhận hồ sơ",
+    "phòng, chống dịch Covid-19 trên địa bàn",
+    "Văn bản số 3276 / UBND – KSTTCNC gửi các sở ngành",
+    "trong tháng 01/2025 và tháng 3/2017",
+]
+
+
+@pytest.mark.parametrize("text", NOT_FIGURES)
+def test_not_figures(text):
+    assert quantities(text) == []
+
+
+def test_offsets_point_at_the_number():
+    text = "Bộ phận Một cửa phường, xã tiếp nhận 5.032 hồ sơ, quá hạn 9 hồ sơ."
+    qs = find_quantities(text)
+    assert [text[q.num_start:q.num_end] for q in qs] == ["5.032", "9"]
+    assert [text[q.start:q.end] for q in qs] == ["5.032 hồ sơ", "9 hồ sơ"]
