@@ -87,7 +87,8 @@ def test_figure_positive(rule, ex):
 @pytest.mark.parametrize("rule,ex", _examples("figures", "negative"))
 def test_figure_negative(rule, ex):
     bad = [f for f in _figures(ex["text"]) if f["metric"] == ex["metric"]
-           and ("value" not in ex or f["value"] == ex["value"])]
+           and ("value" not in ex or f["value"] == ex["value"])
+           and ("total" not in ex or f["total"] == ex["total"])]
     assert not bad, bad
 
 
