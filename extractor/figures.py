@@ -67,8 +67,13 @@ def _rules() -> tuple[list[Rule], dict[str, str], dict[str, str], regex.Pattern,
 
 
 @lru_cache(maxsize=1)
-def _delta() -> regex.Pattern:
-    return compile_pattern("{delta_cue}")
+def _delta_up() -> regex.Pattern:
+    return compile_pattern("{delta_up}")
+
+
+@lru_cache(maxsize=1)
+def _delta_down() -> regex.Pattern:
+    return compile_pattern("{delta_down}")
 
 
 @lru_cache(maxsize=1)
@@ -86,14 +91,14 @@ class Labelled:
     about: int | None = None   # index of the count a derived rate qualifies
 
 
-def _applies(rule: Rule, q: Quantity, sentence: str, delta: bool) -> bool:
+def _applies(rule: Rule, q: Quantity, sentence: str, delta: str | None) -> bool:
     if q.unit_class not in rule.units:
         return False
     if rule.unit_text is not None and not rule.unit_text.search(q.unit_text or ""):
         return False
     if rule.requires is not None and not rule.requires.search(sentence):
         return False
-    if delta and not rule.allow_delta:
+    if delta and not (rule.allow_delta and delta == "down"):
         return False
     return True
 
@@ -134,7 +139,7 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity]) -> l
         left = text[seg_start:q.start]
         right = regex.split(r"[;.](?:\s|$)", text[q.end:s_end], maxsplit=1)[0]
         sentence_left = text[s_start:q.start]
-        delta = bool(_delta().search(left))
+        delta = "up" if _delta_up().search(left) else "down" if _delta_down().search(left) else None
         cands = [r for r in all_rules if _applies(r, q, text[s_start:s_end], delta)]
 
         if q.is_percent:

@@ -198,6 +198,17 @@ def _unit_before(text: str, start: int, pos: int):
     return canon, cls, m.group("unit"), pos
 
 
+_AFTER = regex.compile(r"\s*(?:(?P<up>trở\s+lên)|(?P<down>trở\s+xuống))", regex.IGNORECASE)
+
+
+def _qualifier_after(text: str, pos: int, q: str) -> str:
+    """"từ 90% trở lên" is at least 90; "từ 5 hồ sơ trở xuống" is at most 5."""
+    m = _AFTER.match(text, pos)
+    if not m:
+        return q
+    return "at_least" if m.group("up") else "less_than"
+
+
 def _unit_after(text: str, pos: int):
     upat, table = _units()
     m = upat.match(text, pos)
@@ -240,6 +251,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
             a *= SCALES[m.group("scale").lower()]
             total = total * SCALES[m.group("scale").lower()] if total is not None else None
         q, qstart = _qualifier(text, m.start())
+        q = _qualifier_after(text, uend, q)
         out.append(Quantity(value=a, start=qstart, end=uend, num_start=m.start(), num_end=m.end(),
                             unit=canon, unit_class=cls, unit_text=utext, qualifier=q, total=total,
                             raw=text[m.start():m.end()]))

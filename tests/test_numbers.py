@@ -48,6 +48,7 @@ FOUND = [
     ("tiếp nhận 1,2 triệu hồ sơ", [(1200000, None, "hồ sơ", "exact")]),
     ("tiếp nhận 14 triệu hồ sơ", [(14000000, None, "hồ sơ", "exact")]),
     ("cả nước là 80,90% người", [(80.9, None, "%", "exact")]),
+    ("tỉ lệ hài lòng đạt từ 90% trở lên", [(90, None, "%", "at_least")]),
 ]
 
 
