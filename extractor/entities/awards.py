@@ -1,6 +1,50 @@
-"""awards records (issue 3). Placeholder stage: finds nothing yet."""
+"""award records: a distinction given to collectives and individuals.
+
+An award sentence is one with awards_collectives / awards_individuals figures (figures.yaml
+decides those); the award record takes its counts from them, the kind and the conferrer from
+patterns/awards.yaml, and the year from the figures' period.
+"""
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
 
-def extract(ctx) -> list[dict]:
-    return []
+from ..patterns import rules
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict[str, Any]:
+    return {r["id"]: r["_regex"] for r in rules("awards")}
+
+
+def extract(ctx) -> list[dict[str, Any]]:
+    by_sentence: dict[int, list[dict]] = {}
+    for f in ctx.of_kind("figure"):
+        if f["metric"] in ("awards_collectives", "awards_individuals"):
+            by_sentence.setdefault(f["sentence_start"], []).append(f)
+    out = []
+    kind_re, by_re = _rules()["awards.kind"], _rules()["awards.conferred_by"]
+    for s_start, figs in sorted(by_sentence.items()):
+        s_end = figs[0]["sentence_end"]
+        sentence = ctx.text[s_start:s_end]
+        coll = next((f for f in figs if f["metric"] == "awards_collectives"), None)
+        ind = next((f for f in figs if f["metric"] == "awards_individuals"), None)
+        kind = kind_re.search(sentence)
+        by = by_re.search(sentence)
+        start = min(f["start"] for f in figs)
+        end = max(f["end"] for f in figs)
+        if kind:
+            start, end = min(start, s_start + kind.start()), max(end, s_start + kind.end())
+        year = next((int(f["period"][:4]) for f in figs if f.get("period") and f["period"][:4].isdigit()), None)
+        rec = ctx.base("award", start, end)
+        rec.update(
+            award=(kind.group("award") if kind else None),
+            conferred_by=((by.group("by") or by.group("by2")).strip() if by else None),
+            collectives=coll["value"] if coll else None,
+            individuals=ind["value"] if ind else None,
+            year=year,
+            field=None,
+            figures=[f["id"] for f in figs],
+        )
+        out.append(rec)
+    return out

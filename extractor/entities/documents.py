@@ -1,6 +1,88 @@
-"""documents records (issue 3). Placeholder stage: finds nothing yet."""
+"""document records: legal and administrative documents cited in an article.
+
+Rules: patterns/documents.yaml. One record per distinct number (the first mention, enriched
+by later ones that add a date or issuer).
+"""
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
 
-def extract(ctx) -> list[dict]:
-    return []
+import regex
+
+from ..patterns import load_file, rules
+from ..reading.dates import find_date
+
+
+@lru_cache(maxsize=1)
+def _rules():
+    return [(r["id"], r["_regex"]) for r in rules("documents")]
+
+
+@lru_cache(maxsize=1)
+def _codes() -> dict[str, str]:
+    return {k.upper(): v for k, v in (load_file("documents").get("doc_codes") or {}).items()}
+
+
+def normalize_number(raw: str) -> str:
+    """"3276 / UBND – KSTTCNC" -> "3276/UBND-KSTTCNC"."""
+    s = regex.sub(r"\s+", "", raw).replace("–", "-").replace("—", "-")
+    return s
+
+
+def type_from_number(number: str) -> str | None:
+    parts = regex.split(r"[/-]", number)
+    codes = _codes()
+    for p in parts[1:]:
+        if p.upper() in codes:
+            return codes[p.upper()]
+    return None
+
+
+def parse_doc_date(s: str | None) -> str | None:
+    if not s:
+        return None
+    found = find_date(regex.sub(r"\s*([/.-])\s*", r"\1", s))
+    return found.iso[:10] if found else None
+
+
+def find_documents(text: str) -> list[dict[str, Any]]:
+    """(fields, start, end) of every document mention, typed ones first claiming their span."""
+    out: list[dict[str, Any]] = []
+    taken: list[tuple[int, int]] = []
+    for rid, pat in _rules():
+        for m in pat.finditer(text):
+            ns, ne = m.span("number")
+            if any(s <= ns < e for s, e in taken):
+                continue
+            number = normalize_number(m.group("number"))
+            if not regex.search(r"\p{L}", number):
+                continue
+            gd = m.groupdict()
+            doc_type = gd.get("type")
+            doc_type = (doc_type[0].upper() + doc_type[1:]) if doc_type else type_from_number(number)
+            if rid == "documents.bare" and doc_type is None:
+                continue  # "10/30 bộ": a fraction of units, not a document
+            issuer = (gd.get("issuer") or "").strip() or None
+            out.append(dict(doc_type=doc_type, number=number, issued=parse_doc_date(gd.get("date")),
+                            issuer=issuer, start=m.start(), end=m.end(), rule=rid))
+            taken.append((m.start(), m.end()))
+    out.sort(key=lambda d: d["start"])
+    return out
+
+
+def extract(ctx) -> list[dict[str, Any]]:
+    by_number: dict[str, dict[str, Any]] = {}
+    for d in find_documents(ctx.text):
+        key = d["number"].upper()
+        if key in by_number:
+            rec = by_number[key]
+            for f in ("issued", "issuer", "doc_type"):
+                if rec.get(f) is None and d.get(f):
+                    rec[f] = d[f]
+            continue
+        rec = ctx.base("document", d["start"], d["end"])
+        rec.update(doc_type=d["doc_type"], number=d["number"], issued=d["issued"], issuer=d["issuer"],
+                   pattern=d["rule"])
+        by_number[key] = rec
+    return list(by_number.values())
