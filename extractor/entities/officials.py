@@ -1,6 +1,170 @@
-"""officials records (issue 3). Placeholder stage: finds nothing yet."""
+"""official records: a person named with at least one title.
+
+Signals, not one model: the title lexicon, Vietnamese surnames, ông/bà/đồng chí, apposition
+("Hoàng Tùng, Phó Bí thư …", "Phạm Trung Chánh- Chủ tịch …") and title-before-name ("Phó Thủ
+tướng Chính phủ Trần Lưu Quang"). Lexicons: patterns/officials.yaml. One record per person,
+from the mention with the most titles.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
-def extract(ctx) -> list[dict]:
-    return []
+import regex
+
+from ..gazetteer import place_names
+from ..normalize import fold
+from ..patterns import compile_pattern, lexicon
+
+_SYL = r"[\p{Lu}][\p{Ll}\p{M}]*"          # one capitalized syllable
+_CAPRUN = regex.compile(r"(?<![\p{L}\p{M}])" + _SYL + r"(?:\s+" + _SYL + r")*(?![\p{L}\p{M}])")
+# words after which a capitalized run names a place or a body, not a person ("Sở Tư pháp")
+_ORG_BEFORE = regex.compile(r"(?:\b(?:Sở|Bộ|Cục|Ban|Ủy\s+ban|đường|Đường|Trường|Công\s+ty|Tập\s+đoàn|"
+                            r"Tổ|Đoàn|Hội|Viện|Báo|cầu|sông|chợ|Ảnh|ảnh|Nguồn|Theo))\s*:?\s*$")
+_ADMIN_BEFORE = regex.compile(r"(?:\b(?:TP\.?|Tp\.?|tỉnh|Tỉnh|huyện|Huyện|quận|Quận|Q\.|thành\s+phố|Thành\s+phố|"
+                              r"thị\s+xã|Thị\s+xã|TX\.?|xã|Xã|phường|Phường|P\.|thị\s+trấn))\s*$")
+_SEP_AFTER_NAME = regex.compile(r"\s*(?:,|-|–|—|\()\s*")
+
+
+@dataclass
+class Mention:
+    name: str
+    start: int
+    end: int
+    titles: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _res():
+    titles = compile_pattern(r"(?<![\p{L}\p{M}])(?:\L<titles>)(?![\p{L}\p{M}])")
+    stops = compile_pattern(r"(?-i:(?<![\p{L}\p{M}])(?:\L<title_stops>)(?![\p{L}\p{M}]))")
+    honor = compile_pattern(r"(?<![\p{L}\p{M}])(?:\L<honorifics>)\s+$")
+    surnames = {s.casefold() for s in lexicon()["lists"]["surnames"]}
+    return titles, stops, honor, surnames
+
+
+def _names(sentence: str, base: int) -> list[tuple[int, int]]:
+    """Person-name spans (absolute) in a sentence: 2-4 capitalized syllables starting with a
+    surname (or any, right after ông/bà/đồng chí). After an admin word ("TP", "huyện") a
+    leading place name is skipped ("UBND TP Hà Nội Trần Sỹ Thanh"); after an org word
+    ("Sở", "Bộ", "Ảnh:") the run is not a person."""
+    _, _, honor, surnames = _res()
+    places = place_names()
+    out = []
+    for m in _CAPRUN.finditer(sentence):
+        sylls = [x.group(0) for x in regex.finditer(_SYL, m.group(0))]
+        starts = [m.start() + x.start() for x in regex.finditer(_SYL, m.group(0))]
+        honored = bool(honor.search(sentence, 0, m.start()))
+        after_org = bool(_ORG_BEFORE.search(sentence, 0, m.start()))
+        after_admin = bool(_ADMIN_BEFORE.search(sentence, 0, m.start()))
+        for i in range(len(sylls)):
+            if not 2 <= len(sylls) - i <= 4:
+                continue
+            if not (honored and i == 0) and sylls[i].casefold() not in surnames:
+                continue
+            if i == 0 and after_org:
+                break
+            prefix_is_place = i > 0 and fold(" ".join(sylls[:i])) in places
+            if after_admin and i == 0 and any(fold(" ".join(sylls[:k])) in places for k in range(1, len(sylls) + 1)):
+                continue  # "TP Hà Nội …": the run starts with the place
+            if after_admin and i > 0 and not prefix_is_place:
+                continue
+            out.append((base + starts[i], base + m.end()))
+            break
+    return out
+
+
+def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]]) -> int:
+    """End of the title phrase that begins at `start` (a title word)."""
+    titles, stops, _, _ = _res()
+    end = limit
+    m = regex.compile(r"[,;:.()\n]|\s[-–—]\s|[-–—]\s|\s[-–—]").search(text, start, limit)
+    if m:
+        end = m.start()
+    s = stops.search(text, start + 1, end)
+    if s:
+        end = s.start()
+    for ns, _ in names:
+        if start < ns < end:
+            end = ns
+    words = list(regex.finditer(r"\S+", text[start:end]))
+    if len(words) > 16:
+        end = start + words[15].end()
+    return len(text[:end].rstrip())
+
+
+def mentions(text: str, s_start: int, s_end: int) -> list[Mention]:
+    titles_re, stops, _, _ = _res()
+    sentence = text[s_start:s_end]
+    names = _names(sentence, s_start)
+    title_hits = [(m.start(), m.end()) for m in titles_re.finditer(text, s_start, s_end)]
+    out = []
+    for ns, ne in names:
+        m = Mention(regex.sub(r"\s+", " ", text[ns:ne]), ns, ne)
+        # titles before the name: "Phó Thủ tướng Chính phủ Trần Lưu Quang", chains with commas
+        before = [t for t in title_hits if t[0] < ns]
+        chain: list[tuple[int, int]] = []
+        boundary = ns
+        for ts, _ in reversed(before):
+            te = _title_phrase(text, ts, boundary, names)
+            gap = text[te:boundary]
+            if te <= ts or not regex.fullmatch(r"\s*(?:,\s*)?", gap):
+                break
+            if chain and "," not in gap:
+                break
+            chain.insert(0, (ts, te))
+            boundary = ts
+        m.titles.extend(text[a:b] for a, b in chain)
+        if chain:
+            m.start = chain[0][0]
+        # titles after the name: "Hoàng Tùng, Phó Bí thư Thành ủy, Chủ tịch UBND, …"
+        sep = _SEP_AFTER_NAME.match(text, ne)
+        pos = sep.end() if sep else None
+        while pos is not None and pos < s_end:
+            t = titles_re.match(text, pos)
+            if not t:
+                break
+            te = _title_phrase(text, pos, s_end, names)
+            m.titles.append(text[pos:te])
+            m.end = te
+            nxt = regex.compile(r"\s*(?:,|;|\skiêm\s)\s*").match(text, te)
+            pos = nxt.end() if nxt else None
+        m.titles = [regex.sub(r"\s+", " ", t).strip(" -–—") for t in m.titles if t.strip()]
+        if m.titles:
+            out.append(m)
+    return out
+
+
+_LOC = regex.compile(r"(?-i:(?:TP\.?|tỉnh|thành\s+phố|Thành\s+phố|huyện|quận|thị\s+xã|xã|phường)\s+[\p{Lu}][\p{L}\p{M}]*(?:\s+[\p{Lu}][\p{L}\p{M}]*){0,3})")
+
+
+def _org(title: str) -> str | None:
+    titles_re = _res()[0]
+    m = titles_re.match(title)
+    rest = title[m.end():].strip() if m else ""
+    return rest or None
+
+
+def extract(ctx) -> list[dict[str, Any]]:
+    best: dict[str, Mention] = {}
+    order: list[str] = []
+    for s in ctx.sentences:
+        if not _res()[0].search(s.text):
+            continue
+        for m in mentions(ctx.text, s.start, s.end):
+            key = fold(m.name)
+            if key not in best:
+                order.append(key)
+                best[key] = m
+            elif len(m.titles) > len(best[key].titles):
+                best[key] = m
+    out = []
+    for key in order:
+        m = best[key]
+        org = next((o for o in (_org(t) for t in m.titles) if o), None)
+        loc = next((x.group(0) for x in (_LOC.search(t) for t in m.titles) if x), None)
+        rec = ctx.base("official", m.start, m.end)
+        rec.update(name=m.name, titles=m.titles, organization=org, locality=loc or ctx.article.locality)
+        out.append(rec)
+    return out
