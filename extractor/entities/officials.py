@@ -24,6 +24,9 @@ _ORG_BEFORE = regex.compile(r"(?:\b(?:Sở|Bộ|Cục|Ban|Ủy\s+ban|đường|�
                             r"Tổ|Đoàn|Hội|Viện|Báo|cầu|sông|chợ|Ảnh|ảnh|Nguồn|Theo))\s*:?\s*$")
 _ADMIN_BEFORE = regex.compile(r"(?:\b(?:TP\.?|Tp\.?|tỉnh|Tỉnh|huyện|Huyện|quận|Quận|Q\.|thành\s+phố|Thành\s+phố|"
                               r"thị\s+xã|Thị\s+xã|TX\.?|xã|Xã|phường|Phường|P\.|thị\s+trấn))\s*$")
+# where a title phrase ends: punctuation (not the point of "TP." / "Q."), or a dash that is not
+# inside a body's name ("Sở Lao động - Thương binh và Xã hội" goes on; "… - đã đề cập" ends)
+_PHRASE_END = regex.compile(r"[,;:()\n]|(?<!\b(?:TP|Tp|Q|P|TX|T\.Ư|Th|TS|ThS))\.|\s*[-–—]\s*")
 _SEP_AFTER_NAME = regex.compile(r"\s*(?:,|-|–|—|\()\s*")
 
 
@@ -42,6 +45,16 @@ def _res():
     honor = compile_pattern(r"(?<![\p{L}\p{M}])(?:\L<honorifics>)\s+$")
     surnames = {s.casefold() for s in lexicon()["lists"]["surnames"]}
     return titles, stops, honor, surnames
+
+
+@lru_cache(maxsize=1)
+def _non_government():
+    return compile_pattern(r"(?:\L<non_government>)")
+
+
+def _is_non_government(title: str) -> bool:
+    org = _org(title)
+    return bool(org and _non_government().match(org))
 
 
 def _names(sentence: str, base: int) -> list[tuple[int, int]]:
@@ -78,14 +91,24 @@ def _names(sentence: str, base: int) -> list[tuple[int, int]]:
 def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]]) -> int:
     """End of the title phrase that begins at `start` (a title word)."""
     titles, stops, _, _ = _res()
+    name_starts = {ns for ns, _ in names}
     end = limit
-    m = regex.compile(r"[,;:.()\n]|\s[-–—]\s|[-–—]\s|\s[-–—]").search(text, start, limit)
-    if m:
+    pos = start
+    while True:
+        m = _PHRASE_END.search(text, pos, limit)
+        if not m:
+            break
+        if m.group(0).strip() in ("-", "–", "—"):
+            nxt = regex.match(r"[\p{Lu}][\p{L}\p{M}]*", text[m.end():limit])
+            if nxt and m.end() not in name_starts and not titles.match(text, m.end()):
+                pos = m.end()  # "Sở Lao động - Thương binh và Xã hội": the dash is inside a name
+                continue
         end = m.start()
+        break
     s = stops.search(text, start + 1, end)
     if s:
         end = s.start()
-    for ns, _ in names:
+    for ns in name_starts:
         if start < ns < end:
             end = ns
     words = list(regex.finditer(r"\S+", text[start:end]))
@@ -102,6 +125,8 @@ def mentions(text: str, s_start: int, s_end: int) -> list[Mention]:
     out = []
     for ns, ne in names:
         m = Mention(regex.sub(r"\s+", " ", text[ns:ne]), ns, ne)
+        if fold(m.name) in place_names():
+            continue  # "Hà Nội" is a city, whatever the surname list says
         # titles before the name: "Phó Thủ tướng Chính phủ Trần Lưu Quang", chains with commas
         before = [t for t in title_hits if t[0] < ns]
         chain: list[tuple[int, int]] = []
@@ -131,7 +156,7 @@ def mentions(text: str, s_start: int, s_end: int) -> list[Mention]:
             nxt = regex.compile(r"\s*(?:,|;|\skiêm\s)\s*").match(text, te)
             pos = nxt.end() if nxt else None
         m.titles = [regex.sub(r"\s+", " ", t).strip(" -–—") for t in m.titles if t.strip()]
-        if m.titles:
+        if m.titles and not all(_is_non_government(t) for t in m.titles):
             out.append(m)
     return out
 
