@@ -1,6 +1,139 @@
-"""rankings records (issue 3). Placeholder stage: finds nothing yet."""
+"""ranking records: positions on the PAR Index, SIPAS, PCI, PAPI, DDCI.
+
+The index, level and year are read from the context as the article goes ("Về kết quả Chỉ số
+CCHC năm 2023 … Đối với cấp sở …"); each ranking clause pairs its positions with the bodies
+it names ("lần lượt xếp thứ 2, thứ 3" takes them in order). Rules: patterns/rankings.yaml.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-def extract(ctx) -> list[dict]:
-    return []
+import regex
+
+from ..patterns import compile_pattern, rules
+
+_YEAR = regex.compile(r"\bnăm\s+((?:19|20)\d\d)\b")
+_CLAUSE = regex.compile(r";|,\s*trong\s+khi\s+|\s+trong\s+khi\s+|,\s*còn\s+")
+_UNIT_LEVEL = [("sở", r"^(?-i:Sở)\b"), ("bộ", r"^(?-i:Bộ)\b"), ("tỉnh", r"^tỉnh\b"),
+               ("huyện", r"^(?:huyện|quận|thị\s+xã|thành\s+phố|TP)\b"), ("xã", r"^(?:xã|phường|thị\s+trấn)\b")]
+
+
+@dataclass
+class Position:
+    start: int
+    end: int
+    ranks: list[tuple[int | None, int | None]]   # (rank, from_bottom) per body
+
+
+@lru_cache(maxsize=1)
+def _res():
+    rs = {r["id"]: r for r in rules("rankings")}
+    indices = [(name, compile_pattern(src)) for name, src in rs["rankings.index"]["index"].items()]
+    levels = [(name, compile_pattern(src)) for name, src in rs["rankings.level"]["level"].items()]
+    entity = compile_pattern("{rank_entity}")
+    shared = compile_pattern(r"các\s+(?-i:Sở)\s*:?\s*(?P<list>(?:\L<departments>)(?:\s*(?:,|và)\s*(?:\L<departments>))+)")
+    dept = compile_pattern(r"\L<departments>")
+    unit_level = [(lvl, regex.compile(src, regex.I)) for lvl, src in _UNIT_LEVEL]
+    return indices, levels, rs["rankings.position"]["_regex"], entity, shared, dept, unit_level
+
+
+def _last(pats, text):
+    best = None
+    for name, pat in pats:
+        for m in pat.finditer(text):
+            if best is None or m.start() > best[1]:
+                best = (name, m.start(), m.end())
+    return best
+
+
+def _entities(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    _, _, _, entity, shared, dept, _ = _res()
+    out, taken = [], []
+    for m in shared.finditer(text, start, end):  # "các Sở: A, B": two departments
+        for d in dept.finditer(text, m.start("list"), m.end("list")):
+            out.append((d.start(), d.end(), "Sở " + d.group(0)))
+        taken.append((m.start(), m.end()))
+    for m in entity.finditer(text, start, end):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        out.append((m.start(), m.end(), regex.sub(r"\s+", " ", m.group(0))))
+    out.sort()
+    return out
+
+
+def _positions(text: str, start: int, end: int) -> list[Position]:
+    pos_re = _res()[2]
+    out = []
+    for m in pos_re.finditer(text, start, end):
+        if m.group("first"):
+            ranks = [(1, None)]
+        elif m.group("last"):
+            ranks = [(None, 1)]
+        else:
+            ranks = [(int(n), None) for n in regex.findall(r"thứ\s+(\d+)", m.group("nth"))]
+        out.append(Position(m.start(), m.end(), ranks))
+    return out
+
+
+def _level_of(entity: str, default: str | None) -> str | None:
+    for lvl, pat in _res()[6]:
+        if pat.search(entity):
+            return lvl
+    return default
+
+
+def extract(ctx) -> list[dict[str, Any]]:
+    indices, levels, *_ = _res()
+    text = ctx.text
+    index = level = None
+    year = None
+    out: list[dict[str, Any]] = []
+    seen: set[tuple] = set()
+    para = -1
+    for s in ctx.sentences:
+        if s.paragraph != para:
+            para, level = s.paragraph, None
+        found = _last(indices, s.text)
+        if found:
+            index = found[0]
+            y = _YEAR.search(s.text, found[1])
+            year = int(y.group(1)) if y else year
+        lv = _last(levels, s.text)
+        if lv:
+            level = lv[0]
+        if index is None:
+            continue
+        bounds = [s.start] + [s.start + m.end() for m in _CLAUSE.finditer(s.text)] + [s.end]
+        for cs, ce in zip(bounds, bounds[1:]):
+            positions = _positions(text, cs, ce)
+            if not positions:
+                continue
+            ents = _entities(text, cs, ce)
+            used: set[int] = set()
+            for p in positions:
+                k = len(p.ranks)
+                before = [i for i, e in enumerate(ents) if e[1] <= p.start and i not in used]
+                after = [i for i, e in enumerate(ents) if e[0] >= p.end and i not in used]
+                picks = before[-k:] if len(before) >= k else after[:k]
+                if len(picks) != k:
+                    continue  # a position without a body it could belong to: leave it
+                for i, (rank, from_bottom) in zip(picks, p.ranks):
+                    used.add(i)
+                    es, ee, name = ents[i]
+                    key = (index, name, rank, from_bottom)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    a, b = min(es, p.start), max(ee, p.end)
+                    rec = ctx.base("ranking", a, b)
+                    rec.update(index=index, level=_level_of(name, level), year=year or _article_year(ctx),
+                               rank=rank, from_bottom=from_bottom, entity=name)
+                    out.append(rec)
+    return out
+
+
+def _article_year(ctx) -> int | None:
+    p = ctx.article.published
+    return int(p[:4]) if p and p[:4].isdigit() else None
