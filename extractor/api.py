@@ -25,7 +25,6 @@ def extract_text(text: str, source: str = "<text>", prefilter: bool = True, **me
 
 def extract_paths(inputs: Iterable[str], jobs: int = 1) -> Iterator[list[dict[str, Any]] | ReadError]:
     """Records of every article of every input, in input order; a ReadError per bad input."""
-    from .pipeline import extract_article
     from .reading import iter_articles
 
     items = iter_articles(inputs)
@@ -35,7 +34,14 @@ def extract_paths(inputs: Iterable[str], jobs: int = 1) -> Iterator[list[dict[st
         yield from extract_many(items, jobs)
         return
     for item in items:
-        if isinstance(item, ReadError):
-            yield item
-        else:
-            yield extract_article(item)
+        yield item if isinstance(item, ReadError) else safe_extract(item)
+
+
+def safe_extract(article: Article) -> list[dict[str, Any]] | ReadError:
+    """extract_article, but a failure on one article is reported for it, never raised."""
+    from .pipeline import extract_article
+
+    try:
+        return extract_article(article)
+    except Exception as e:  # a bug must not cost the rest of the run
+        return ReadError(article.source, f"extraction failed ({e.__class__.__name__}: {e})")

@@ -1,6 +1,126 @@
-"""Article locality and province (issue 3 completes this with vietnamadminunits)."""
+"""The article's place: its locality as written ("huyện Kiến Thụy", "TP. Tây Ninh"), its
+province in the 63-province structure of its time, and `province_2025`, the province it
+belongs to since the July 2025 reorganisation (vietnamadminunits, offline).
+
+Old text is read in the old structure (in the 2025 structure "huyện Kiến Thụy" would become
+a ward). Mentions in the title weigh most, then the lead, then the rest; "UBND Thành phố"
+later in the text means that city (figures take the article locality when a subject names
+no place).
+"""
 from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from .gazetteer import Unit, districts, province_label, provinces
+from .normalize import fold
+from .patterns import rules
+
+
+@dataclass
+class Place:
+    written: str
+    unit: Unit
+    weight: float
+
+
+@lru_cache(maxsize=1)
+def _unit_re():
+    return {r["id"]: r["_regex"] for r in rules("places")}["places.unit"]
+
+
+@lru_cache(maxsize=1)
+def _province_names_re():
+    names = sorted((u.short for u in provinces().values()), key=len, reverse=True)
+    return regex.compile(r"(?<![\p{L}\p{M}])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\p{L}\p{M}])")
+
+
+_PROVINCE_CITIES = {"hà nội", "hồ chí minh", "hải phòng", "đà nẵng", "cần thơ", "huế"}
+
+
+def resolve_unit(kind: str, name: str) -> Unit | None:
+    """"huyện Kiến Thụy" -> the district; "TP Cần Thơ" -> the province; None when unknown."""
+    k = fold(kind).rstrip(".")
+    key = fold(name)
+    # a name may be followed by more capitalized words than the unit has ("TP Thủ Đức Hoàng Tùng")
+    words = name.split()
+    for n in range(len(words), 0, -1):
+        key = fold(" ".join(words[:n]))
+        if k in ("tỉnh",) and key in provinces():
+            return provinces()[key]
+        if k in ("tp", "thành phố") and key in _PROVINCE_CITIES and key in provinces():
+            return provinces()[key]
+        cands = districts().get(key, [])
+        want = {"huyện": "Huyện", "quận": "Quận", "thị xã": "Thị xã", "tx": "Thị xã",
+                "tp": "Thành phố", "thành phố": "Thành phố"}.get(k)
+        cands = [u for u in cands if want is None or u.kind == want]
+        if len(cands) == 1:
+            return cands[0]
+        if k in ("tp", "thành phố") and key in provinces():
+            return provinces()[key]
+    return None
+
+
+def find_places(title: str | None, text: str) -> list[Place]:
+    out: list[Place] = []
+    lead_end = text.find("\n\n") if "\n\n" in text else min(len(text), 400)
+    for src, weight_of in ((title or "", lambda pos: 3.0), (text, lambda pos: 2.0 if pos < lead_end else 1.0)):
+        taken = []
+        for m in _unit_re().finditer(src):
+            unit = resolve_unit(m.group("kind"), m.group("name"))
+            if unit:
+                written = regex.sub(r"\s+", " ", f"{m.group('kind')} {unit.short}")
+                out.append(Place(written, unit, weight_of(m.start())))
+                taken.append((m.start(), m.end()))
+        for m in _province_names_re().finditer(src):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            unit = provinces().get(fold(m.group(0)))
+            if unit:
+                out.append(Place(m.group(0), unit, 0.5 * weight_of(m.start())))
+    return out
+
+
+def province_2025(unit: Unit) -> str | None:
+    try:
+        from vietnamadminunits import convert_address
+
+        address = f"{unit.name}, {provinces()[fold(unit.province)].name}" if unit.kind != "province" else unit.name
+        new = convert_address(address)
+        return province_label(new.short_province) if new and new.short_province else None
+    except Exception:  # an address the converter does not know: say nothing rather than guess
+        return None
+
+
+def locate(title: str | None, text: str) -> tuple[str | None, str | None, str | None]:
+    """(locality as written, province, province_2025) of an article, or Nones."""
+    places = find_places(title, text)
+    if not places:
+        return None, None, None
+    by_province: Counter[str] = Counter()
+    for p in places:
+        by_province[p.unit.province] += p.weight
+    province, _ = by_province.most_common(1)[0]
+    inside = [p for p in places if p.unit.province == province]
+    by_unit: Counter[str] = Counter()
+    first: dict[str, Place] = {}
+    for p in inside:
+        key = p.unit.name
+        by_unit[key] += p.weight + (0.5 if p.unit.kind != "province" else 0.0)  # the more specific place
+        first.setdefault(key, p)
+    best = first[by_unit.most_common(1)[0][0]]
+    return best.written, province_label(province), province_2025(best.unit)
 
 
 def resolve(ctx) -> list[dict]:
+    a = ctx.article
+    if a.locality is None or a.province is None:
+        locality, province, p2025 = locate(a.title, a.text)
+        a.locality = a.locality or locality
+        a.province = a.province or province
+        if p2025 and "province_2025" not in a.extra:
+            a.extra["province_2025"] = p2025
     return []

@@ -36,7 +36,8 @@ def _res():
     shared = compile_pattern(r"các\s+(?-i:Sở)\s*:?\s*(?P<list>(?:\L<departments>)(?:\s*(?:,|và)\s*(?:\L<departments>))+)")
     dept = compile_pattern(r"\L<departments>")
     unit_level = [(lvl, regex.compile(src, regex.I)) for lvl, src in _UNIT_LEVEL]
-    return indices, levels, rs["rankings.position"]["_regex"], entity, shared, dept, unit_level
+    other = compile_pattern(rs["rankings.index"]["other_index"])
+    return indices, levels, rs["rankings.position"]["_regex"], entity, shared, dept, unit_level, other
 
 
 def _last(pats, text):
@@ -49,7 +50,7 @@ def _last(pats, text):
 
 
 def _entities(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    _, _, _, entity, shared, dept, _ = _res()
+    _, _, _, entity, shared, dept, *_ = _res()
     out, taken = [], []
     for m in shared.finditer(text, start, end):  # "các Sở: A, B": two departments
         for d in dept.finditer(text, m.start("list"), m.end("list")):
@@ -79,6 +80,8 @@ def _positions(text: str, start: int, end: int) -> list[Position]:
 
 def _level_of(entity: str, default: str | None) -> str | None:
     for lvl, pat in _res()[6]:
+        if lvl == "huyện" and default == "tỉnh" and regex.match(r"(?:TP|thành\s+phố)\b", entity, regex.I):
+            return "tỉnh"  # a centrally-run city ranked among provinces
         if pat.search(entity):
             return lvl
     return default
@@ -96,10 +99,14 @@ def extract(ctx) -> list[dict[str, Any]]:
         if s.paragraph != para:
             para, level = s.paragraph, None
         found = _last(indices, s.text)
+        if not found and _res()[7].search(s.text):
+            index = None  # "Chỉ số sẵn sàng cho phát triển CNTT": another index altogether
         if found:
             index = found[0]
             y = _YEAR.search(s.text, found[1])
             year = int(y.group(1)) if y else year
+            if index in ("PCI", "PAPI"):
+                level = "tỉnh"
         lv = _last(levels, s.text)
         if lv:
             level = lv[0]

@@ -1,0 +1,47 @@
+"""Places: locality as written, province (63-province structure) and province_2025."""
+from __future__ import annotations
+
+import pytest
+
+from extractor import patterns
+from extractor.places import locate, resolve_unit
+
+
+@pytest.mark.parametrize("title,text,want", [
+    ("Huyện Kiến Thụy tăng cường cải cách hành chính", "UBND huyện Kiến Thụy đã chỉ đạo.", ("Huyện Kiến Thụy", "Hải Phòng", "Hải Phòng")),
+    ("Nâng cao trách nhiệm người đứng đầu", "UBND TP Thủ Đức tổ chức hội nghị tổng kết tại TP Thủ Đức.", ("TP Thủ Đức", "TP Hồ Chí Minh", "TP Hồ Chí Minh")),
+    ("TP. Tây Ninh: Sơ kết công tác cải cách hành chính", "UBND thành phố Tây Ninh tổ chức hội nghị.", ("TP. Tây Ninh", "Tây Ninh", "Tây Ninh")),
+    ("Hội nghị của tỉnh", "UBND tỉnh Hậu Giang tổ chức hội nghị; tỉnh Hậu Giang đạt kết quả tốt.", ("tỉnh Hậu Giang", "Hậu Giang", "Cần Thơ")),
+    ("Tin tức", "Không nói đến nơi nào cả.", (None, None, None)),
+])
+def test_locate(title, text, want):
+    assert locate(title, text) == want
+
+
+def test_old_structure_keeps_districts():
+    u = resolve_unit("huyện", "Kiến Thụy")
+    assert (u.kind, u.province) == ("Huyện", "Hải Phòng")
+    assert resolve_unit("TP", "Cần Thơ").kind == "province"
+    assert resolve_unit("thành phố", "Tây Ninh").kind == "Thành phố"
+
+
+@pytest.mark.parametrize("polarity", ["positive", "negative"])
+def test_place_pattern_examples(polarity):
+    for rule in patterns.load_file("places")["rules"]:
+        pat = patterns.compile_pattern(rule["regex"])
+        for ex in rule["examples"][polarity]:
+            m = pat.search(ex["text"])
+            if polarity == "negative":
+                assert m is None, ex["text"]
+            else:
+                assert m and {k: m.group(k) for k in ex["expect"]} == ex["expect"]
+
+
+def test_figures_of_an_unnamed_city_take_the_article_locality():
+    from extractor.api import extract_text
+
+    recs = extract_text("UBND thành phố Tây Ninh tổ chức hội nghị.\n\nBộ phận Một cửa Thành phố tiếp nhận 1.245 hồ sơ.",
+                        title="TP. Tây Ninh: Sơ kết cải cách hành chính")
+    fig = next(r for r in recs if r["kind"] == "figure")
+    assert fig["subject"] == "Bộ phận Một cửa Thành phố" and fig["locality"] == "TP. Tây Ninh"
+    assert recs[0]["province"] == "Tây Ninh"
