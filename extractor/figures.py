@@ -242,7 +242,8 @@ def extract(ctx) -> list[dict[str, Any]]:
             rec.update(
                 id=fid, metric=lab.metric, value=_num(q.value), unit=q.unit, qualifier=q.qualifier,
                 total=_num(q.total) if q.total is not None else None, role=lab.role, subject=subject,
-                locality=loc or ctx.article.locality, period=periods.at(q.start, sent.start, sent.end),
+                locality=loc or ctx.article.locality, province=ctx.article.province,
+                period=periods.at(q.start, sent.start, sent.end),
                 sentence=sent.text, pattern=lab.rule,
                 about=ids[lab.about] if lab.about is not None else None,
                 sentence_start=sent.start, sentence_end=sent.end,

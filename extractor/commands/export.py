@@ -1,0 +1,53 @@
+"""cchc export --db PATH --format csv|parquet|jsonl [--table figures] [--wide] [-o FILE] [--run N]."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+NUMERIC = {"value", "total", "start", "end", "run_id", "collectives", "individuals", "year", "rank", "from_bottom"}
+
+
+@click.command("export")
+@click.option("--db", required=True, type=click.Path(exists=True, dir_okay=False), help="The dataset.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "jsonl"]), default="csv", show_default=True)
+@click.option("--table", type=click.Choice(["figures", "articles", "officials", "awards", "documents", "rankings",
+                                            "checks", "runs"]), default="figures", show_default=True)
+@click.option("--wide", is_flag=True, help="The comparison table: locality x period x metric.")
+@click.option("--run", type=int, help="Exactly what this run produced (default: each article's latest extraction).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (required for parquet).")
+def command(db, fmt, table, wide, run, output):
+    """Export a table of the dataset. `jsonl` writes the records of the data contract (every
+    kind, `source` as stored); CSV cells a spreadsheet would execute are neutralized."""
+    from .. import dataset
+    from ..output import safe_cell
+    from ..store import Store
+
+    if fmt == "jsonl":
+        out = open(output, "w", encoding="utf-8") if output else sys.stdout
+        with Store.open(db) as st:
+            for rec in st.records(run_id=run):
+                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        if output:
+            out.close()
+        return
+    ds = dataset.open(db)
+    if wide:
+        df = ds.wide(run)
+    elif table in ("articles", "runs"):
+        df = getattr(ds, table)()
+    else:
+        df = getattr(ds, table)(run)
+    if fmt == "parquet":
+        if not output:
+            raise click.UsageError("--format parquet needs -o FILE")
+        df.to_parquet(output, engine="pyarrow", index=False)
+        click.echo(f"cchc: wrote {len(df)} rows to {output}", err=True)
+        return
+    for col in df.columns:
+        if df[col].dtype == object:
+            df[col] = df[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
+            if col not in NUMERIC:
+                df[col] = df[col].map(safe_cell)
+    df.to_csv(output or sys.stdout, index=False)

@@ -1,0 +1,354 @@
+"""The dataset: one SQLite file (WAL), written one article per transaction.
+
+Tables (docs/dataset.md explains each column):
+- `runs`: one row per command run (when, what, pattern version, counts, status);
+- `sources`, `pages` (raw fetched pages, zlib-compressed: the evidence), `articles` (the
+  normalized text every offset refers to);
+- `figures`, `officials`, `awards`, `documents`, `rankings`, `checks`: the records, each row
+  tied to the run that produced it (`run_id`), so "run 12" can be cited and two runs diffed;
+- `extractions`: which run extracted which article, with a digest of its records;
+- `frontier`: the crawl frontier and seen-set (committed at once, so a SIGKILL loses nothing).
+Views `current_<table>` show each article's latest extraction.
+
+Saving an article whose records are identical to its latest stored extraction writes nothing,
+so running the same input twice gives the same row counts; a changed extraction (new
+patterns, `cchc reextract`) is stored under the new run beside the old one.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .patterns import patterns_dir
+
+RECORD_TABLES = ("figures", "officials", "awards", "documents", "rankings", "checks")
+KIND_TABLE = {"figure": "figures", "official": "officials", "award": "awards", "document": "documents",
+              "ranking": "rankings", "check": "checks"}
+SPAN = ["text TEXT", "start INTEGER", '"end" INTEGER']
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT, command TEXT, args TEXT,
+  pattern_version TEXT, cchc_version TEXT, status TEXT NOT NULL DEFAULT 'running', pid INTEGER,
+  counts TEXT, errors TEXT);
+CREATE TABLE IF NOT EXISTS sources (
+  name TEXT PRIMARY KEY, site TEXT, province TEXT, base_url TEXT);
+CREATE TABLE IF NOT EXISTS pages (
+  id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, fetched_at TEXT, status INTEGER, headers TEXT,
+  encoding TEXT, sha1 TEXT, size INTEGER, body BLOB, run_id INTEGER REFERENCES runs(id));
+CREATE TABLE IF NOT EXISTS articles (
+  article_id TEXT PRIMARY KEY, source TEXT NOT NULL, url TEXT, site TEXT, title TEXT, published TEXT,
+  author TEXT, locality TEXT, province TEXT, province_2025 TEXT, text TEXT NOT NULL,
+  page_id INTEGER REFERENCES pages(id), first_run INTEGER, last_run INTEGER);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
+CREATE TABLE IF NOT EXISTS extractions (
+  article_id TEXT NOT NULL REFERENCES articles(article_id), run_id INTEGER NOT NULL REFERENCES runs(id),
+  pattern_version TEXT, digest TEXT NOT NULL, extracted_at TEXT, PRIMARY KEY (article_id, run_id));
+CREATE TABLE IF NOT EXISTS figures (
+  run_id INTEGER NOT NULL, article_id TEXT NOT NULL, id TEXT NOT NULL, metric TEXT, value REAL, unit TEXT,
+  qualifier TEXT, total REAL, role TEXT, subject TEXT, locality TEXT, province TEXT, period TEXT, {', '.join(SPAN)},
+  sentence TEXT, pattern TEXT, about TEXT, PRIMARY KEY (run_id, id));
+CREATE INDEX IF NOT EXISTS figures_metric ON figures(metric);
+CREATE TABLE IF NOT EXISTS officials (
+  run_id INTEGER NOT NULL, article_id TEXT NOT NULL, n INTEGER NOT NULL, name TEXT, titles TEXT,
+  organization TEXT, locality TEXT, {', '.join(SPAN)}, PRIMARY KEY (run_id, article_id, n));
+CREATE TABLE IF NOT EXISTS awards (
+  run_id INTEGER NOT NULL, article_id TEXT NOT NULL, n INTEGER NOT NULL, award TEXT, conferred_by TEXT,
+  collectives REAL, individuals REAL, year INTEGER, field TEXT, {', '.join(SPAN)}, PRIMARY KEY (run_id, article_id, n));
+CREATE TABLE IF NOT EXISTS documents (
+  run_id INTEGER NOT NULL, article_id TEXT NOT NULL, n INTEGER NOT NULL, doc_type TEXT, number TEXT,
+  issued TEXT, issuer TEXT, {', '.join(SPAN)}, PRIMARY KEY (run_id, article_id, n));
+CREATE TABLE IF NOT EXISTS rankings (
+  run_id INTEGER NOT NULL, article_id TEXT NOT NULL, n INTEGER NOT NULL, "index" TEXT, level TEXT, year INTEGER,
+  rank INTEGER, from_bottom INTEGER, entity TEXT, {', '.join(SPAN)}, PRIMARY KEY (run_id, article_id, n));
+CREATE TABLE IF NOT EXISTS checks (
+  run_id INTEGER NOT NULL, article_id TEXT NOT NULL, n INTEGER NOT NULL, "check" TEXT, status TEXT,
+  figures TEXT, expected TEXT, reported TEXT, message TEXT, {', '.join(SPAN)}, PRIMARY KEY (run_id, article_id, n));
+CREATE TABLE IF NOT EXISTS frontier (
+  url TEXT PRIMARY KEY, source TEXT, depth INTEGER DEFAULT 0, kind TEXT, status TEXT NOT NULL DEFAULT 'queued',
+  added_at TEXT, done_at TEXT, error TEXT);
+CREATE INDEX IF NOT EXISTS frontier_status ON frontier(status);
+CREATE VIEW IF NOT EXISTS latest_extractions AS
+  SELECT article_id, MAX(run_id) AS run_id FROM extractions GROUP BY article_id;
+""" + "".join(
+    f"CREATE VIEW IF NOT EXISTS current_{t} AS SELECT x.* FROM {t} x JOIN latest_extractions l "
+    f"ON x.article_id = l.article_id AND x.run_id = l.run_id;\n" for t in RECORD_TABLES)
+
+COLUMNS = {
+    "figures": ["id", "metric", "value", "unit", "qualifier", "total", "role", "subject", "locality", "province", "period",
+                "text", "start", "end", "sentence", "pattern", "about"],
+    "officials": ["name", "titles", "organization", "locality", "text", "start", "end"],
+    "awards": ["award", "conferred_by", "collectives", "individuals", "year", "field", "text", "start", "end"],
+    "documents": ["doc_type", "number", "issued", "issuer", "text", "start", "end"],
+    "rankings": ["index", "level", "year", "rank", "from_bottom", "entity", "text", "start", "end"],
+    "checks": ["check", "status", "figures", "expected", "reported", "message", "text", "start", "end"],
+}
+ARTICLE_COLUMNS = ["article_id", "source", "url", "site", "title", "published", "author", "locality", "province",
+                   "province_2025", "text"]
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def pattern_version() -> str:
+    """sha1 over the pattern files: the extraction rules a run used."""
+    h = hashlib.sha1()
+    for p in sorted(Path(patterns_dir()).glob("*.yaml")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _q(col: str) -> str:
+    return f'"{col}"'
+
+
+def _cell(v: Any) -> Any:
+    return json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+
+
+def _digest(records: list[dict[str, Any]]) -> str:
+    body = [{k: v for k, v in r.items() if k not in ("source",)} for r in records]
+    return hashlib.sha1(json.dumps(body, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Store:
+    """A cchc dataset in one SQLite file. Use as a context manager, or call close()."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = str(path)
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
+        self._version = pattern_version()
+        self._mark_interrupted()
+
+    @classmethod
+    def open(cls, path: str | os.PathLike) -> Store:
+        return cls(path)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ---------------------------------------------------------------- runs
+    def _mark_interrupted(self) -> None:
+        for row in self.db.execute("SELECT id, pid FROM runs WHERE status = 'running'").fetchall():
+            if not _pid_alive(row["pid"]):
+                self.db.execute("UPDATE runs SET status = 'interrupted' WHERE id = ?", (row["id"],))
+
+    def begin_run(self, command: str, args: list[str] | None = None) -> int:
+        cur = self.db.execute(
+            "INSERT INTO runs (started_at, command, args, pattern_version, cchc_version, status, pid) "
+            "VALUES (?, ?, ?, ?, ?, 'running', ?)",
+            (now(), command, json.dumps(args or [], ensure_ascii=False), self._version, __version__, os.getpid()))
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, counts: dict[str, Any] | None = None, status: str = "ok",
+                   errors: list[str] | None = None) -> None:
+        self.db.execute("UPDATE runs SET finished_at = ?, status = ?, counts = ?, errors = ? WHERE id = ?",
+                        (now(), status, json.dumps(counts or {}), json.dumps(errors or [], ensure_ascii=False), run_id))
+
+    # ---------------------------------------------------------------- articles and records
+    def save(self, records: list[dict[str, Any]], run_id: int, page: dict[str, Any] | None = None) -> bool:
+        """Store one article's records (article record first) in one transaction. Returns
+        False when the latest stored extraction of the article is identical (nothing written)."""
+        article = records[0]
+        if article.get("kind") != "article":
+            raise ValueError("the first record must be the article record")
+        aid = article["article_id"]
+        digest = _digest(records)
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            page_id = self._save_page(page, run_id) if page else None
+            last = db.execute("SELECT e.digest, e.pattern_version FROM extractions e JOIN latest_extractions l "
+                              "ON e.article_id = l.article_id AND e.run_id = l.run_id WHERE e.article_id = ?",
+                              (aid,)).fetchone()
+            exists = db.execute("SELECT page_id FROM articles WHERE article_id = ?", (aid,)).fetchone()
+            values = [_cell(article.get(c)) for c in ARTICLE_COLUMNS]
+            if exists is None:
+                db.execute(f"INSERT INTO articles ({', '.join(map(_q, ARTICLE_COLUMNS))}, page_id, first_run, last_run) "
+                           f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))}, ?, ?, ?)", (*values, page_id, run_id, run_id))
+            else:
+                sets = ", ".join(f"{_q(c)} = ?" for c in ARTICLE_COLUMNS[1:])
+                db.execute(f"UPDATE articles SET {sets}, page_id = COALESCE(?, page_id) WHERE article_id = ?",
+                           (*values[1:], page_id, aid))
+            if last is not None and last["digest"] == digest:
+                db.execute("COMMIT")
+                return False
+            db.execute("UPDATE articles SET last_run = ? WHERE article_id = ?", (run_id, aid))
+            db.execute("INSERT OR REPLACE INTO extractions (article_id, run_id, pattern_version, digest, extracted_at) "
+                       "VALUES (?, ?, ?, ?, ?)", (aid, run_id, self._version, digest, now()))
+            n: dict[str, int] = {}
+            for r in records[1:]:
+                table = KIND_TABLE.get(r["kind"])
+                if table is None:
+                    continue
+                cols = COLUMNS[table]
+                row = [_cell(r.get(c)) for c in cols]
+                if table == "figures":
+                    db.execute(f"INSERT OR REPLACE INTO figures (run_id, article_id, {', '.join(map(_q, cols))}) "
+                               f"VALUES (?, ?, {', '.join('?' * len(cols))})", (run_id, aid, *row))
+                else:
+                    n[table] = n.get(table, 0) + 1
+                    db.execute(f"INSERT OR REPLACE INTO {table} (run_id, article_id, n, {', '.join(map(_q, cols))}) "
+                               f"VALUES (?, ?, ?, {', '.join('?' * len(cols))})", (run_id, aid, n[table], *row))
+            db.execute("COMMIT")
+            return True
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _save_page(self, page: dict[str, Any], run_id: int) -> int:
+        body = page.get("body") or b""
+        if isinstance(body, str):
+            body = body.encode(page.get("encoding") or "utf-8")
+        self.db.execute(
+            "INSERT INTO pages (url, fetched_at, status, headers, encoding, sha1, size, body, run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET fetched_at = excluded.fetched_at, "
+            "status = excluded.status, headers = excluded.headers, encoding = excluded.encoding, sha1 = excluded.sha1, "
+            "size = excluded.size, body = excluded.body, run_id = excluded.run_id",
+            (page["url"], page.get("fetched_at") or now(), page.get("status"),
+             json.dumps(page.get("headers") or {}, ensure_ascii=False), page.get("encoding"),
+             hashlib.sha1(body).hexdigest(), len(body), zlib.compress(body, 6), run_id))
+        return int(self.db.execute("SELECT id FROM pages WHERE url = ?", (page["url"],)).fetchone()[0])
+
+    def add_source(self, name: str, site: str | None = None, province: str | None = None, base_url: str | None = None) -> None:
+        self.db.execute("INSERT OR REPLACE INTO sources (name, site, province, base_url) VALUES (?, ?, ?, ?)",
+                        (name, site, province, base_url))
+
+    # ---------------------------------------------------------------- reading back
+    def iter_articles(self) -> Iterator[dict[str, Any]]:
+        """Stored articles as `article` records (with `page_id`), oldest first."""
+        cur = self.db.execute(f"SELECT {', '.join(map(_q, ARTICLE_COLUMNS))}, page_id FROM articles ORDER BY rowid")
+        for row in cur:
+            yield {"kind": "article", **dict(row)}
+
+    def iter_pages(self) -> Iterator[dict[str, Any]]:
+        for row in self.db.execute("SELECT id, url, fetched_at, status, headers, encoding, body FROM pages ORDER BY id"):
+            d = dict(row)
+            d["body"] = zlib.decompress(d["body"]) if d["body"] is not None else b""
+            d["headers"] = json.loads(d["headers"] or "{}")
+            yield d
+
+    def page(self, page_id: int) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT url, fetched_at, status, headers, encoding, body FROM pages WHERE id = ?",
+                              (page_id,)).fetchone()
+        if row is None:
+            return None
+        d = dict(row)
+        d["body"] = zlib.decompress(d["body"])
+        d["headers"] = json.loads(d["headers"] or "{}")
+        return d
+
+    def records(self, run_id: int | None = None, tables: Iterable[str] = RECORD_TABLES) -> Iterator[dict[str, Any]]:
+        """SPEC records back from the store: each article, then its rows (latest run, or `run_id`)."""
+        arts = {a["article_id"]: a for a in self.iter_articles()}
+        rows: dict[str, list[dict]] = {}
+        for table in tables:
+            src = table if run_id is not None else f"current_{table}"
+            where = "WHERE run_id = ?" if run_id is not None else ""
+            cur = self.db.execute(f"SELECT * FROM {src} {where} ORDER BY article_id, rowid", (run_id,) if run_id is not None else ())
+            kind = table[:-1]
+            for row in cur:
+                d = dict(row)
+                aid = d.pop("article_id")
+                d.pop("n", None)
+                run = d.pop("run_id")
+                rec = {"kind": kind, "article_id": aid, "source": arts[aid]["source"], **d}
+                for k in ("titles", "figures"):
+                    if k in rec and isinstance(rec[k], str) and kind in ("official", "check"):
+                        rec[k] = json.loads(rec[k])
+                for k in ("expected", "reported"):
+                    if kind == "check" and isinstance(rec.get(k), str):
+                        try:
+                            rec[k] = json.loads(rec[k])
+                        except ValueError:
+                            pass
+                for k in ("value", "total", "collectives", "individuals"):
+                    if isinstance(rec.get(k), float) and rec[k].is_integer():
+                        rec[k] = int(rec[k])
+                rec["run_id"] = run
+                rows.setdefault(aid, []).append(rec)
+        for aid, art in arts.items():
+            if run_id is not None and aid not in rows:
+                continue
+            a = {k: v for k, v in art.items() if k != "page_id"}
+            yield a
+            yield from rows.get(aid, [])
+
+    def counts(self) -> dict[str, int]:
+        tables = ("runs", "sources", "pages", "articles", "extractions", *RECORD_TABLES, "frontier")
+        return {t: int(self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in tables}
+
+    def diff_runs(self, a: int, b: int, table: str = "figures") -> dict[str, list[dict]]:
+        """Rows present in run `a` and not `b` (removed) and in `b` and not `a` (added),
+        compared on everything but the run id."""
+        cols = ["article_id"] + [c for c in COLUMNS[table] if c not in ("id",)]
+        sel = ", ".join(map(_q, cols))
+        q = f"SELECT {sel} FROM {table} WHERE run_id = ? EXCEPT SELECT {sel} FROM {table} WHERE run_id = ?"
+        removed = [dict(r) for r in self.db.execute(q, (a, b))]
+        added = [dict(r) for r in self.db.execute(q, (b, a))]
+        return {"removed": removed, "added": added}
+
+    # ---------------------------------------------------------------- crawl frontier
+    def frontier_add(self, urls: Iterable[str | tuple], source: str | None = None, depth: int = 0,
+                     kind: str = "article") -> int:
+        """Queue URLs not seen before; returns how many were new. Committed at once."""
+        added = 0
+        with self.db:
+            for u in urls:
+                url, k = (u if isinstance(u, tuple) else (u, kind))
+                cur = self.db.execute("INSERT OR IGNORE INTO frontier (url, source, depth, kind, status, added_at) "
+                                      "VALUES (?, ?, ?, ?, 'queued', ?)", (url, source, depth, k, now()))
+                added += cur.rowcount
+        return added
+
+    def frontier_next(self, n: int = 100, source: str | None = None) -> list[dict[str, Any]]:
+        q = "SELECT url, source, depth, kind FROM frontier WHERE status = 'queued'"
+        args: tuple = ()
+        if source:
+            q += " AND source = ?"
+            args = (source,)
+        return [dict(r) for r in self.db.execute(q + " ORDER BY rowid LIMIT ?", (*args, n))]
+
+    def frontier_done(self, url: str, status: str = "done", error: str | None = None) -> None:
+        with self.db:
+            self.db.execute("INSERT INTO frontier (url, status, added_at, done_at, error) VALUES (?, ?, ?, ?, ?) "
+                            "ON CONFLICT(url) DO UPDATE SET status = excluded.status, done_at = excluded.done_at, "
+                            "error = excluded.error", (url, status, now(), now(), error))
+
+    def seen(self, url: str) -> bool:
+        row = self.db.execute("SELECT status FROM frontier WHERE url = ?", (url,)).fetchone()
+        return row is not None and row["status"] != "queued"
