@@ -45,8 +45,10 @@ def command(db, fmt, table, wide, run, output):
         df.to_parquet(output, engine="pyarrow", index=False)
         click.echo(f"cchc: wrote {len(df)} rows to {output}", err=True)
         return
+    import pandas as pd
+
     for col in df.columns:
-        if df[col].dtype == object:
+        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
             df[col] = df[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
             if col not in NUMERIC:
                 df[col] = df[col].map(safe_cell)

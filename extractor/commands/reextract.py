@@ -39,7 +39,9 @@ def command(db, from_pages, quiet):
                     continue
             if article is None:
                 article = Article(source=a["source"], text=a["text"], title=a["title"], published=a["published"],
-                                  author=a["author"], url=a["url"], site=a["site"], article_id=a["article_id"])
+                                  author=a["author"], url=a["url"], site=a["site"], locality=a["locality"],
+                                  province=a["province"], article_id=a["article_id"],
+                                  extra={"province_2025": a["province_2025"]} if a.get("province_2025") else {})
             recs = safe_extract(article)
             if isinstance(recs, ReadError):
                 failures.append(str(recs))

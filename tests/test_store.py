@@ -1,0 +1,249 @@
+"""The SQLite dataset: idempotent re-runs, runs and re-extraction, evidence, kill -9 safety,
+exports, the notebook API as the docs show it, Datasette and the summary."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from extractor.store import Store
+
+from conftest import ROOT, SEEDS, SHARED, run_cchc
+
+
+def counts(db):
+    with Store.open(db) as st:
+        c = st.counts()
+    c.pop("runs")
+    return c
+
+
+@pytest.fixture()
+def db(tmp_path):
+    path = tmp_path / "x.sqlite"
+    r = run_cchc("extract", str(ROOT / "corpus"), "--db", str(path), "-o", os.devnull, "-q")
+    assert r.returncode in (0, 1), r.stderr  # corpus/ also holds a listing page, which is not an article
+    return path
+
+
+def test_same_input_twice_same_rows(db):
+    first = counts(db)
+    assert first["articles"] >= 5 and first["figures"] >= 64
+    run_cchc("extract", str(ROOT / "corpus"), "--db", str(db), "-o", os.devnull, "-q")
+    assert counts(db) == first
+    with Store.open(db) as st:
+        runs = [dict(r) for r in st.db.execute("SELECT id, status, command FROM runs")]
+    assert [r["command"] for r in runs] == ["extract", "extract"]
+
+
+def test_reextract_records_a_run_and_diffs(db, tmp_path):
+    r = run_cchc("reextract", "--db", str(db))
+    assert r.returncode == 0 and "unchanged" in r.stderr.decode()
+    with Store.open(db) as st:
+        assert st.db.execute("SELECT command FROM runs ORDER BY id DESC LIMIT 1").fetchone()[0] == "reextract"
+        # a pattern change shows up as a new run's rows beside the old ones
+        st.db.execute("UPDATE extractions SET digest = 'stale'")
+    r = run_cchc("reextract", "--db", str(db))
+    with Store.open(db) as st:
+        run = st.db.execute("SELECT MAX(id) FROM runs").fetchone()[0]
+        assert st.db.execute("SELECT COUNT(DISTINCT run_id) FROM figures").fetchone()[0] == 2
+        diff = st.diff_runs(1, run)
+        assert diff == {"removed": [], "added": []}  # same patterns: same rows
+        assert st.db.execute("SELECT COUNT(*) FROM current_figures").fetchone()[0] == counts(db)["figures"] // 2
+
+
+def test_pages_are_kept_as_evidence(tmp_path):
+    path = tmp_path / "p.sqlite"
+    body = (ROOT / "corpus" / "seeds" / "000_ea26a468587495bb.txt").read_bytes()
+    from extractor.api import extract_text
+
+    recs = extract_text(body.decode(), source="https://example.org/a")
+    with Store.open(path) as st:
+        run = st.begin_run("test")
+        st.save(recs, run_id=run, page={"url": "https://example.org/a", "status": 200, "headers": {"a": "b"}, "body": body})
+        st.finish_run(run)
+        (page,) = list(st.iter_pages())
+        assert page["body"] == body and page["status"] == 200
+        art = next(st.iter_articles())
+        assert art["page_id"] == page["id"]
+
+
+def test_records_round_trip_through_the_store(db):
+    r = run_cchc("export", "--db", str(db), "--format", "jsonl")
+    recs = [json.loads(x) for x in r.stdout.decode().splitlines()]
+    arts = {a["article_id"]: a for a in recs if a["kind"] == "article"}
+    figs = [x for x in recs if x["kind"] == "figure"]
+    assert figs and all(arts[f["article_id"]]["text"][f["start"]:f["end"]] == f["text"] for f in figs)
+    off = next(x for x in recs if x["kind"] == "official")
+    assert isinstance(off["titles"], list)
+
+
+def test_parquet_round_trip(db, tmp_path):
+    out = tmp_path / "f.parquet"
+    assert run_cchc("export", "--db", str(db), "--format", "parquet", "-o", str(out)).returncode == 0
+    back = pd.read_parquet(out)
+    from extractor import dataset
+
+    want = dataset.open(str(db)).figures()
+    pd.testing.assert_frame_equal(back, want, check_dtype=True)
+
+
+def test_csv_neutralizes_formulas(tmp_path):
+    path = tmp_path / "f.sqlite"
+    from extractor.api import extract_text
+
+    recs = extract_text("Bộ phận Một cửa tiếp nhận 1.245 hồ sơ.", source="=1+1", title="=1+1", prefilter=False)
+    with Store.open(path) as st:
+        st.save(recs, run_id=st.begin_run("test"))
+    out = run_cchc("export", "--db", str(path), "--table", "articles", "--format", "csv").stdout.decode()
+    assert "'=1+1" in out and ",=1+1" not in out
+    figs = run_cchc("export", "--db", str(path), "--format", "csv").stdout.decode()
+    assert ",1245.0," in figs
+
+
+def test_wide_table(db):
+    from extractor import dataset
+
+    wide = dataset.open(str(db)).wide()
+    row = wide[(wide.locality == "TP Thủ Đức") & (wide.period == "2022")].iloc[0]
+    assert row["dossiers_received"] == 36466 and row["dossiers_late_rate"] == 0.63
+
+
+def test_dataset_example_in_the_docs_runs(db, tmp_path, monkeypatch):
+    """The notebook example exactly as README.md shows it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- dataset-example -->\s*```python\n(.*?)```", readme, re.S)
+    assert block, "README.md lost its dataset example"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cchc.sqlite").write_bytes(Path(db).read_bytes())
+    scope: dict = {}
+    exec(block.group(1), scope)  # noqa: S102 - our own documentation
+    figs = scope["figs"]
+    assert len(figs) >= 64 and figs["value"].dtype == "float64" and str(figs["start"].dtype) == "Int64"
+    assert str(figs["published"].dtype).startswith("datetime64")
+
+
+@pytest.mark.slow
+def test_kill_9_leaves_a_consistent_file_that_completes_on_rerun(tmp_path):
+    src = SHARED / "corpus" / "cchc.jsonl"
+    data = tmp_path / "many.jsonl"
+    if src.exists():
+        lines = src.read_text(encoding="utf-8").splitlines()
+    else:  # stand alone: articles built from the bundled seeds
+        lines = [json.dumps({"id": f"s{i}", "text": p.read_text(encoding="utf-8")}, ensure_ascii=False)
+                 for i, p in enumerate(sorted(SEEDS.glob("*.txt")))]
+    rows = []
+    for rep in range(6):
+        for line in lines:
+            obj = json.loads(line)
+            obj["id"] = f"{obj['id']}-{rep}"
+            obj.pop("url", None)
+            rows.append(json.dumps(obj, ensure_ascii=False))
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    killed = tmp_path / "killed.sqlite"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "extractor.cli", "extract", str(data), "--db", str(killed),
+                             "-o", os.devnull, "-q"], env=env, cwd=ROOT)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        time.sleep(0.2)
+        if killed.exists():
+            try:
+                n = sqlite3.connect(killed).execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+            except sqlite3.Error:
+                continue
+            if n >= 20:
+                break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    con = sqlite3.connect(killed)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    partial = con.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    con.close()
+    assert 0 < partial < len(rows)
+    r = run_cchc("extract", str(data), "--db", str(killed), "-o", os.devnull, "-q")
+    assert r.returncode == 0
+    clean = tmp_path / "clean.sqlite"
+    run_cchc("extract", str(data), "--db", str(clean), "-o", os.devnull, "-q")
+    assert counts(killed) == counts(clean)
+    with Store.open(killed) as st:
+        statuses = [r[0] for r in st.db.execute("SELECT status FROM runs ORDER BY id")]
+    assert statuses == ["interrupted", "ok"]
+
+
+def _free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def _get(url):
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return json.loads(r.read())
+
+
+@pytest.mark.browser
+def test_browse_serves_facets_and_canned_queries(db, tmp_path):
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(tmp_path))
+    proc = subprocess.Popen([sys.executable, "-m", "extractor.cli", "browse", "--db", str(db), "--port", str(port)],
+                            env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/cchc"
+    try:
+        for _ in range(100):
+            try:
+                _get(base + ".json")
+                break
+            except OSError:
+                time.sleep(0.2)
+        figs = _get(base + "/current_figures.json?_facet=metric&_facet=province&_facet=period")
+        facets = figs["facet_results"]
+        facets = facets.get("results", facets)
+        assert {"metric", "province", "period"} <= set(facets)
+        metrics = {x["value"] for x in facets["metric"]["results"]}
+        assert "dossiers_received" in metrics
+        late = _get(base + "/late_dossier_rates_by_district.json?_shape=array")
+        assert any(r["late_rate_percent"] == 0.72 for r in late)
+        mism = _get(base + "/every_mismatch.json?_shape=array")
+        assert len(mism) == 1 and "0,72" in mism[0]["message"]
+        meta = _get(f"http://127.0.0.1:{port}/-/metadata.json")
+        assert "figures" in meta["databases"]["cchc"]["tables"]
+        chromium = "/usr/bin/chromium"
+        if os.path.exists(chromium):
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as p:
+                b = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu",
+                                                                      "--no-first-run", "--disable-background-networking"])
+                page = b.new_page()
+                page.goto(base + "/current_figures?_facet=metric")
+                assert page.locator("table.rows-and-columns").count() == 1
+                page.screenshot(path=str(tmp_path / "browse.png"))
+                b.close()
+            assert (tmp_path / "browse.png").stat().st_size > 10_000
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_summary_prints_coverage_and_writes_charts(db, tmp_path):
+    r = run_cchc("summary", "--db", str(db), "--charts", str(tmp_path / "charts"))
+    out = r.stdout.decode()
+    assert r.returncode == 0
+    assert "figures by metric" in out and "dossiers_received" in out and "checks by verdict" in out
+    for name in ("on_time_rate.png", "figures_per_source.png"):
+        png = tmp_path / "charts" / name
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
