@@ -148,7 +148,8 @@ def read_html(data: bytes | str, source: str, url: str | None = None) -> Article
     ld, meta = _json_ld(doc), _meta(doc)
     page_url = url or ld.get("url") or meta.get("url")
     src = source_for_url(page_url)
-    if src is not None and page_url and src.article_url and not src.is_article_url(page_url):
+    if src is not None and page_url and src.article_url and not src.is_article_url(page_url) \
+            and not (ld.get("published") or meta.get("published")):
         raise ReadError(source, f"a listing or section page of {src.name}, not an article ({page_url})")
     for el in doc.xpath("//*[self::%s]" % " or self::".join(_JUNK)):
         el.drop_tree()

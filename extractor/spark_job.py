@@ -1,0 +1,134 @@
+"""The extraction as an Apache Spark job, for archives too big for one machine.
+
+The same functions as the CLI (`extractor.reading` + `extractor.api.safe_extract`) run inside
+`mapPartitions`; nothing is reimplemented. Inputs: WARC files (one task per file) and JSONL or
+Parquet article tables (`id`, `url`, `title`, `published`, `text`). Output: Parquet, one row per
+record (the SPEC record as JSON in `record`, with its kind, article id, source, metric and value
+as columns), partitioned by site and year.
+
+    python -m extractor.spark_job --input 'crawl/*.warc.gz' --output out/ --master 'local[2]'
+    spark-submit --master yarn --py-files cchc.whl -m extractor.spark_job --input hdfs:///cc-news/ --output hdfs:///cchc/
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+SCHEMA_DDL = ("kind string, article_id string, source string, metric string, value double, "
+              "record string, error string, site string, year int")
+
+
+def _rows(results: Iterable[Any]) -> Iterator[tuple]:
+    from .model import ReadError
+
+    for res in results:
+        if isinstance(res, ReadError):
+            yield ("error", None, res.source, None, None, None, res.reason, "_errors", 0)
+            continue
+        art = res[0]
+        site = art.get("site") or (urlsplit(art.get("url") or "").hostname or "_local")
+        year = int(art["published"][:4]) if art.get("published") and art["published"][:4].isdigit() else 0
+        for r in res:
+            v = r.get("value")
+            yield (r["kind"], r["article_id"], r["source"], r.get("metric"),
+                   float(v) if isinstance(v, (int, float)) else None,
+                   json.dumps(r, ensure_ascii=False, sort_keys=True), None, site, year)
+
+
+def extract_warc_paths(paths: Iterable[str]) -> Iterator[tuple]:
+    """mapPartitions over WARC paths: read, extract, flatten to rows."""
+    from .api import safe_extract
+    from .model import ReadError
+    from .reading.warc import iter_warc
+
+    def results():
+        for p in paths:
+            local = urlsplit(p).path if p.startswith("file:") else p
+            for item in iter_warc(local):
+                yield item if isinstance(item, ReadError) else safe_extract(item)
+
+    yield from _rows(results())
+
+
+def extract_article_rows(rows: Iterable[Any]) -> Iterator[tuple]:
+    """mapPartitions over article-table rows (JSONL / Parquet)."""
+    from .api import safe_extract
+    from .model import ReadError
+    from .reading.jsonl import article_from_obj
+
+    def results():
+        for n, row in enumerate(rows):
+            obj = row.asDict() if hasattr(row, "asDict") else dict(row)
+            try:
+                art = article_from_obj(obj, obj.pop("_file", "table"), n)
+            except ReadError as e:
+                yield e
+                continue
+            yield safe_extract(art)
+
+    yield from _rows(results())
+
+
+def run(spark, inputs: list[str], output: str, fmt: str = "auto", partitions: int | None = None) -> int:
+    """Extract `inputs` and write Parquet to `output`; returns the number of rows written."""
+    warcs = [p for p in inputs if ".warc" in p or ".arc" in p]
+    tables = [p for p in inputs if p not in warcs]
+    frames = []
+    if warcs:
+        paths = []
+        for p in warcs:  # expand globs and folders through Hadoop's file system
+            jvm = spark.sparkContext._jvm
+            hpath = jvm.org.apache.hadoop.fs.Path(p)
+            fs = hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+            statuses = fs.globStatus(hpath) or []
+            for st in statuses:
+                if st.isDirectory():
+                    paths += [str(x.getPath()) for x in fs.listStatus(st.getPath()) if ".warc" in str(x.getPath())]
+                else:
+                    paths.append(str(st.getPath()))
+        rdd = spark.sparkContext.parallelize(sorted(paths), partitions or max(1, len(paths)))
+        frames.append(spark.createDataFrame(rdd.mapPartitions(extract_warc_paths), SCHEMA_DDL))
+    for p in tables:
+        kind = fmt if fmt != "auto" else ("parquet" if p.endswith(".parquet") or "parquet" in p else "json")
+        df = spark.read.parquet(p) if kind == "parquet" else spark.read.json(p)
+        if partitions:
+            df = df.repartition(partitions)
+        frames.append(spark.createDataFrame(df.rdd.mapPartitions(extract_article_rows), SCHEMA_DDL))
+    if not frames:
+        raise SystemExit("no input")
+    out = frames[0]
+    for f in frames[1:]:
+        out = out.unionByName(f)
+    out = out.cache()
+    out.write.mode("overwrite").partitionBy("site", "year").parquet(output)
+    return out.count()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m extractor.spark_job", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--input", action="append", required=True, help="WARC files/globs/folders, or JSONL/Parquet tables")
+    ap.add_argument("--output", required=True, help="Parquet output folder (partitioned by site and year)")
+    ap.add_argument("--master", default=None, help="e.g. local[2]; leave unset under spark-submit")
+    ap.add_argument("--format", default="auto", choices=["auto", "json", "parquet"])
+    ap.add_argument("--partitions", type=int, default=None)
+    args = ap.parse_args(argv)
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("cchc-extract")
+    if args.master:
+        builder = builder.master(args.master)
+    spark = builder.config("spark.ui.enabled", "false").getOrCreate()
+    try:
+        n = run(spark, args.input, args.output, args.format, args.partitions)
+        print(f"cchc: wrote {n} rows to {args.output}", file=sys.stderr)
+    finally:
+        spark.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""All cores and Spark: the same records as one process, whatever runs them."""
+from __future__ import annotations
+
+import html
+import io
+import json
+import os
+import shutil
+
+import pytest
+
+from extractor.api import safe_extract
+from extractor.model import ReadError
+from extractor.parallel import extract_many
+from extractor.reading import iter_articles
+from extractor.reading.warc import iter_warc
+
+from conftest import ROOT, SEEDS, run_cchc
+
+SAMPLE = ROOT / "tests" / "data" / "general_sample.jsonl"
+
+
+def build_warc(path):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as f:
+        w = WARCWriter(f, gzip=True)
+
+        def add(url, body, ctype="text/html; charset=utf-8", status="200 OK"):
+            hh = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
+            w.write_record(w.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=hh))
+
+        for p in sorted((ROOT / "corpus" / "pages").glob("*.article.html")):
+            add(f"https://archive.example/{p.stem}.html", p.read_bytes())
+        for p in sorted(SEEDS.glob("*.txt")):
+            paras = "".join(f"<p>{html.escape(x)}</p>" for x in p.read_text(encoding="utf-8").split("\n") if x.strip())
+            page = (f'<html><head><meta charset="utf-8"><meta property="og:title" content="{p.stem}">'
+                    f'<meta property="article:published_time" content="2024-04-13T19:42:00+07:00"></head>'
+                    f"<body><article>{paras}</article></body></html>")
+            add(f"https://archive.example/{p.stem}.html", page.encode())
+        add("https://archive.example/logo.png", b"\x89PNG....", ctype="image/png")
+        add("https://archive.example/broken.html", b"<html><body><p>x</p></body></html>")
+        add("https://archive.example/gone.html", b"<html></html>", status="404 Not Found")
+
+
+def single_process(warc):
+    out = []
+    for item in iter_warc(str(warc)):
+        res = item if isinstance(item, ReadError) else safe_extract(item)
+        if not isinstance(res, ReadError):
+            out.extend(res)
+    return out
+
+
+def test_jobs_2_equals_jobs_1():
+    items = lambda: iter_articles([str(SEEDS), str(SAMPLE)])  # noqa: E731
+    one = list(extract_many(items(), 1))
+    two = list(extract_many(items(), 2, batch=3))
+    assert len(one) == 305 and one == two
+
+
+def test_cli_jobs_output_identical(tmp_path):
+    a = run_cchc("extract", str(SEEDS), str(SAMPLE), "-q", "--jobs", "1").stdout
+    b = run_cchc("extract", str(SEEDS), str(SAMPLE), "-q", "--jobs", "2").stdout
+    assert a == b and a.count(b'"kind": "article"') == 305
+
+
+def test_warc_reader(tmp_path):
+    warc = tmp_path / "a.warc.gz"
+    build_warc(warc)
+    items = list(iter_warc(str(warc)))
+    arts = [x for x in items if not isinstance(x, ReadError)]
+    errs = [x for x in items if isinstance(x, ReadError)]
+    assert len(arts) == 9  # 4 saved pages + 5 seeds; the image and the 404 are skipped
+    assert len(errs) == 1 and errs[0].source == "https://archive.example/broken.html"
+    assert all(a.source.startswith("https://archive.example/") for a in arts)
+    truncated = tmp_path / "t.warc.gz"
+    truncated.write_bytes(warc.read_bytes()[:-200])
+    got = list(iter_warc(str(truncated)))
+    assert isinstance(got[-1], ReadError) and len([x for x in got if not isinstance(x, ReadError)]) >= 8
+
+
+@pytest.mark.spark
+def test_spark_job_equals_single_process(tmp_path):
+    if not shutil.which("java"):
+        pytest.skip("Java is not installed (.ci/run installs openjdk-17-jre-headless)")
+    pyspark = pytest.importorskip("pyspark")
+    from pyspark.sql import SparkSession
+
+    from extractor import spark_job
+
+    warc = tmp_path / "in.warc.gz"
+    build_warc(warc)
+    table = tmp_path / "articles.jsonl"
+    table.write_text("".join(json.dumps({"id": f"s{i}", "url": f"https://table.example/{p.stem}",
+                                         "published": "2024-04-13", "text": p.read_text(encoding="utf-8")},
+                                        ensure_ascii=False) + "\n" for i, p in enumerate(sorted(SEEDS.glob("*.txt")))),
+                     encoding="utf-8")
+    os.environ.setdefault("PYSPARK_PYTHON", __import__("sys").executable)
+    spark = (SparkSession.builder.master("local[2]").appName("cchc-test").config("spark.ui.enabled", "false")
+             .config("spark.sql.shuffle.partitions", "2").getOrCreate())
+    try:
+        out = tmp_path / "out"
+        spark_job.run(spark, [str(warc), str(table)], str(out))
+        rows = spark.read.parquet(str(out)).collect()
+    finally:
+        spark.stop()
+    got = sorted(r["record"] for r in rows if r["kind"] != "error")
+    want = single_process(warc)
+    for item in iter_articles([str(table)]):
+        want.extend(safe_extract(item))
+    want = sorted(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in want)
+    assert got == want
+    assert {r["site"] for r in rows if r["kind"] == "article"} >= {"Báo Lào Cai điện tử", "archive.example", "table.example"}
+    errors = [r for r in rows if r["kind"] == "error"]
+    assert len(errors) == 1 and errors[0]["source"] == "https://archive.example/broken.html"
+    assert pyspark.__version__
