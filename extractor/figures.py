@@ -31,6 +31,10 @@ _LOCALITY = regex.compile(
     r"(?-i:(?:tỉnh|thành\s+phố|TP\.?|huyện|quận|thị\s+xã|TX\.?|phường|xã|thị\s+trấn)\s+(?:\p{Lu}[\p{Ll}\p{Lu}]*)(?:\s+\p{Lu}[\p{Ll}\p{Lu}]*){0,3})")
 
 
+_CLAUSE_END = regex.compile(r"[;.](?:\s|$)")
+_OPEN_PAREN = regex.compile(r"\s*\(\s*")
+
+
 @dataclass
 class Rule:
     id: str
@@ -137,7 +141,7 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity]) -> l
         prev = out[-1] if out else None
         seg_start = max(prev.q.end, consumed) if prev else s_start
         left = text[seg_start:q.start]
-        right = regex.split(r"[;.](?:\s|$)", text[q.end:s_end], maxsplit=1)[0]
+        right = _CLAUSE_END.split(text[q.end:s_end], maxsplit=1)[0]
         sentence_left = text[s_start:q.start]
         delta = "up" if _delta_up().search(left) else "down" if _delta_down().search(left) else None
         cands = [r for r in all_rules if _applies(r, q, text[s_start:s_end], delta)]
@@ -183,7 +187,7 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity]) -> l
                 lab.metric, lab.rule = rule.metric, rule.id
         # 5. a count in brackets right after a rate: "59,63% (11.084/18.587 hồ sơ)"
         if rule is None and not q.is_percent and prev is not None and prev.q.is_percent \
-                and regex.fullmatch(r"\s*\(\s*", left) and prev.metric in count_of:
+                and _OPEN_PAREN.fullmatch(left) and prev.metric in count_of:
             lab.metric, lab.rule = count_of[prev.metric], "figures.count_of_rate"
             rule = True  # type: ignore[assignment]
         # 6. a cue anywhere earlier in the sentence

@@ -12,6 +12,7 @@ normalization must happen exactly once, here, and never change afterwards.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import regex
@@ -25,12 +26,16 @@ _TONE_MAP = dict(_OLD_TONES)
 for _k, _v in _OLD_TONES.items():
     _TONE_MAP[_k[0].upper() + _k[1]] = _v[0].upper() + _v[1]
     _TONE_MAP[_k.upper()] = _v.upper()
-_TONE_RE = regex.compile("(?:" + "|".join(_TONE_MAP) + r")(?!\p{L})")
-_SPACES = regex.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\x0b\x0c]")
-_DROP = regex.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
+# candidates: o/u followed by a toned a, e or y at a word end; _fix_tone keeps only real pairs
+_TONE_RE = re.compile(r"[oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ](?![^\W\d_])")
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u1680\u202f\u205f\u3000\t\x0b\x0c"), " ")
+_SPACES.update(dict.fromkeys(range(0x2000, 0x200b), " "))
+_DROP = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_TRANSLATE = {**_SPACES, **_DROP, 0x00D0: "Đ", 0x0189: "Đ", 0x00F0: "đ"}
+_SPECIAL = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
 
 
-def _fix_tone(m: regex.Match) -> str:
+def _fix_tone(m: re.Match) -> str:
     s = m.group(0)
     # "quý", "Quỳ": the u belongs to the consonant "qu"; leave it alone
     if m.start() > 0 and m.string[m.start() - 1] in "qQ":
@@ -42,11 +47,12 @@ def normalize_text(text: str) -> str:
     """Normalize a Vietnamese text (see module docstring). Idempotent."""
     if not text:
         return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text)
-    text = text.replace("\u00d0", "Đ").replace("\u0189", "Đ").replace("\u00f0", "đ")
-    text = _DROP.sub("", text)
-    text = _SPACES.sub(" ", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _SPECIAL.search(text):  # most texts have none of these: skip the (slow) translation
+        text = text.translate(_TRANSLATE)
     return _TONE_RE.sub(_fix_tone, text)
 
 

@@ -8,6 +8,7 @@ standards, levels, ordinals and names (the blockers of patterns/numbers.yaml).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -15,6 +16,7 @@ import regex
 
 from .patterns import compile_pattern, lexicon, load_file, rules
 
+_NUMBER_SHAPE = re.compile(r"\d+(?:[.,]\d+)*")
 SCALES = {"nghìn": 1e3, "ngàn": 1e3, "vạn": 1e4, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
 _UNITS_DIGIT = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5,
                 "lăm": 5, "nhăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
@@ -51,7 +53,7 @@ def parse_number(s: str, *, percent: bool = False, count: bool = False, scaled: 
     `percent`: the number is followed by %; `count`: by a counted noun (so "1,245 hồ sơ" reads
     as thousands); `scaled`: by nghìn/triệu/tỷ (so "1,2 triệu" keeps its decimal)."""
     s = s.strip().replace(" ", "")
-    if not s or not regex.fullmatch(r"\d+(?:[.,]\d+)*", s):
+    if not s or not _NUMBER_SHAPE.fullmatch(s):
         return None
     has_dot, has_comma = "." in s, "," in s
     if has_dot and has_comma:
@@ -150,12 +152,26 @@ def blockers() -> list[tuple[str, regex.Pattern]]:
     return [(r["id"], r["_regex"]) for r in rules("numbers")]
 
 
+_DIGITS = re.compile(r"\d+")
+_REACH = 60  # a blocker starts at most this far before the digits it covers ("Thông tư liên tịch số 12")
+
+
 def blocked_spans(text: str) -> list[tuple[int, int, str]]:
+    """Spans in which numbers are not figures. Blockers all cover digits, so they are run
+    only over windows around digit runs (the text between is never scanned)."""
+    windows: list[list[int]] = []
+    for m in _DIGITS.finditer(text):
+        s, e = max(0, m.start() - _REACH), min(len(text), m.end() + _REACH)
+        if windows and s <= windows[-1][1]:
+            windows[-1][1] = e
+        else:
+            windows.append([s, e])
     out = []
     for rid, pat in blockers():
-        for m in pat.finditer(text):
-            if m.end() > m.start():
-                out.append((m.start(), m.end(), rid))
+        for s, e in windows:
+            for m in pat.finditer(text, s, e):
+                if m.end() > m.start():
+                    out.append((m.start(), m.end(), rid))
     out.sort()
     return out
 
@@ -178,6 +194,10 @@ def _qualifier(text: str, pos: int) -> tuple[str, int]:
     return "exact", pos
 
 
+_WORD_NEXT = regex.compile(r"\s*\p{L}")
+_WEAK_NEXT = regex.compile(r"\s*(?:trong|với|và|,)\b")
+
+
 @lru_cache(maxsize=1)
 def _unit_before_re() -> regex.Pattern:
     return compile_pattern(load_file("numbers")["unit_before"])
@@ -185,13 +205,13 @@ def _unit_before_re() -> regex.Pattern:
 
 def _unit_before(text: str, start: int, pos: int):
     """"số hồ sơ đang xử lý là 717 (…)": the unit is named before the number."""
-    if pos < len(text) and regex.match(r"\s*\p{L}", text[pos:pos + 3]) and not regex.match(r"\s*(?:trong|với|và|,)\b", text[pos:pos + 8]):
+    if pos < len(text) and _WORD_NEXT.match(text, pos) and not _WEAK_NEXT.match(text, pos):
         return None  # a word follows the number: not a bare value
     m = _unit_before_re().search(text, max(0, start - 120), start)
     if not m:
         return None
     _, table = _units()
-    written = regex.sub(r"\s+", " ", m.group("unit").casefold())
+    written = " ".join(m.group("unit").casefold().split())
     if written not in table:
         return None
     canon, cls = table[written]
@@ -216,7 +236,7 @@ def _unit_after(text: str, pos: int):
         return None
     if m.group("pct"):
         return "%", "percent", m.group(0).strip(), m.end()
-    written = regex.sub(r"\s+", " ", m.group("unit").casefold())
+    written = " ".join(m.group("unit").casefold().split())
     canon, cls = table[written]
     return canon, cls, m.group("unit"), m.end()
 

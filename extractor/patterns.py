@@ -26,7 +26,7 @@ from typing import Any
 import regex
 import yaml
 
-FLAGS = regex.VERBOSE | regex.IGNORECASE | regex.UNICODE | regex.V1
+FLAGS = regex.VERBOSE | regex.IGNORECASE | regex.UNICODE | regex.V0
 
 
 def patterns_dir() -> Path:

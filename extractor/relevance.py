@@ -1,18 +1,29 @@
-"""Cheap relevance prefilter: an article with no reform vocabulary never reaches the NLP."""
+"""Cheap relevance prefilter: an article with no reform vocabulary never reaches the NLP.
+
+Plain substring tests on the lower-cased text (C speed, no regex); the vocabulary is data in
+patterns/relevance.yaml. It decides what gets extracted, not what is "about reform": the
+crawler keeps its own stricter relevance test.
+"""
 from __future__ import annotations
 
-import regex
+import unicodedata
+from functools import lru_cache
 
 from .model import Article
+from .patterns import load_file
 
-# Terms that any administrative-reform report uses; kept short so the scan is one pass.
-_TERMS = regex.compile(
-    r"cải\s+cách\s+hành\s+chính|thủ\s+tục\s+hành\s+chính|\bTTHC\b|\bCCHC\b|hồ\s+sơ|"
-    r"dịch\s+vụ\s+công|một\s+cửa|PAR\s+Index|SIPAS|chỉ\s+số\s+hài\s+lòng|"
-    r"chính\s+quyền\s+(?:điện\s+tử|số)|biên\s+chế|khen\s+thưởng|bằng\s+khen|chuyển\s+đổi\s+số",
-    regex.IGNORECASE,
-)
+
+@lru_cache(maxsize=1)
+def terms() -> tuple[str, ...]:
+    return tuple(unicodedata.normalize("NFC", w).lower() for w in load_file("relevance").get("terms") or [])
+
+
+def text_is_relevant(text: str) -> bool:
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    low = text.lower()
+    return any(t in low for t in terms())
 
 
 def is_relevant(article: Article) -> bool:
-    return bool(_TERMS.search(article.text) or (article.title and _TERMS.search(article.title)))
+    return text_is_relevant(article.text) or bool(article.title and text_is_relevant(article.title))

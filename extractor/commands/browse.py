@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -39,4 +38,5 @@ def command(db, host, port):
         link.symlink_to(served)
         served = str(link)
     click.echo(f"cchc: serving {db} read-only at http://{host}:{port}/cchc", err=True)
-    sys.exit(subprocess.call(datasette_command(served, host, port)))
+    cmd = datasette_command(served, host, port)
+    os.execv(cmd[0], cmd)  # become the server: a signal to this process reaches Datasette

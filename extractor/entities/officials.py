@@ -27,6 +27,8 @@ _ADMIN_BEFORE = regex.compile(r"(?:\b(?:TP\.?|Tp\.?|tỉnh|Tỉnh|huyện|Huyệ
 # where a title phrase ends: punctuation (not the point of "TP." / "Q."), or a dash that is not
 # inside a body's name ("Sở Lao động - Thương binh và Xã hội" goes on; "… - đã đề cập" ends)
 _PHRASE_END = regex.compile(r"[,;:()\n]|(?<!\b(?:TP|Tp|Q|P|TX|T\.Ư|Th|TS|ThS))\.|\s*[-–—]\s*")
+_COMMA_GAP = regex.compile(r"\s*(?:,\s*)?")
+_TITLE_SEP = regex.compile(r"\s*(?:,|;|\skiêm\s)\s*")
 _SEP_AFTER_NAME = regex.compile(r"\s*(?:,|-|–|—|\()\s*")
 
 
@@ -68,9 +70,10 @@ def _names(sentence: str, base: int) -> list[tuple[int, int]]:
     for m in _CAPRUN.finditer(sentence):
         sylls = [x.group(0) for x in regex.finditer(_SYL, m.group(0))]
         starts = [m.start() + x.start() for x in regex.finditer(_SYL, m.group(0))]
-        honored = bool(honor.search(sentence, 0, m.start()))
-        after_org = bool(_ORG_BEFORE.search(sentence, 0, m.start()))
-        after_admin = bool(_ADMIN_BEFORE.search(sentence, 0, m.start()))
+        before = max(0, m.start() - 24)  # what precedes a name is a word or two: look no further
+        honored = bool(honor.search(sentence, before, m.start()))
+        after_org = bool(_ORG_BEFORE.search(sentence, before, m.start()))
+        after_admin = bool(_ADMIN_BEFORE.search(sentence, before, m.start()))
         for i in range(len(sylls)):
             if not 2 <= len(sylls) - i <= 4:
                 continue
@@ -124,7 +127,7 @@ def mentions(text: str, s_start: int, s_end: int) -> list[Mention]:
     title_hits = [(m.start(), m.end()) for m in titles_re.finditer(text, s_start, s_end)]
     out = []
     for ns, ne in names:
-        m = Mention(regex.sub(r"\s+", " ", text[ns:ne]), ns, ne)
+        m = Mention(" ".join(text[ns:ne].split()), ns, ne)
         if fold(m.name) in place_names():
             continue  # "Hà Nội" is a city, whatever the surname list says
         # titles before the name: "Phó Thủ tướng Chính phủ Trần Lưu Quang", chains with commas
@@ -134,7 +137,7 @@ def mentions(text: str, s_start: int, s_end: int) -> list[Mention]:
         for ts, _ in reversed(before):
             te = _title_phrase(text, ts, boundary, names)
             gap = text[te:boundary]
-            if te <= ts or not regex.fullmatch(r"\s*(?:,\s*)?", gap):
+            if te <= ts or not _COMMA_GAP.fullmatch(gap):
                 break
             if chain and "," not in gap:
                 break
@@ -153,7 +156,7 @@ def mentions(text: str, s_start: int, s_end: int) -> list[Mention]:
             te = _title_phrase(text, pos, s_end, names)
             m.titles.append(text[pos:te])
             m.end = te
-            nxt = regex.compile(r"\s*(?:,|;|\skiêm\s)\s*").match(text, te)
+            nxt = _TITLE_SEP.match(text, te)
             pos = nxt.end() if nxt else None
         m.titles = [regex.sub(r"\s+", " ", t).strip(" -–—") for t in m.titles if t.strip()]
         if m.titles and not all(_is_non_government(t) for t in m.titles):

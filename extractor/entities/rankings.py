@@ -90,6 +90,8 @@ def _level_of(entity: str, default: str | None) -> str | None:
 def extract(ctx) -> list[dict[str, Any]]:
     indices, levels, *_ = _res()
     text = ctx.text
+    if not any(pat.search(text) for _, pat in indices) or not _res()[2].search(text):
+        return []  # no index named, or no position stated: nothing to rank
     index = level = None
     year = None
     out: list[dict[str, Any]] = []
