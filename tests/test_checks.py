@@ -93,7 +93,10 @@ def vn(n: int) -> str:
 
 
 def pct(x: float) -> str:
-    return f"{x:.2f}".replace(".", ",")
+    """Rounded half up, the way a person rounds (Python's format rounds half to even)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(repr(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)).replace(".", ",")
 
 
 def trunc(x: float) -> float:
