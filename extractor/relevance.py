@@ -27,3 +27,18 @@ def text_is_relevant(text: str) -> bool:
 
 def is_relevant(article: Article) -> bool:
     return text_is_relevant(article.text) or bool(article.title and text_is_relevant(article.title))
+
+
+@lru_cache(maxsize=1)
+def strong_terms() -> tuple[str, ...]:
+    return tuple(unicodedata.normalize("NFC", w).lower() for w in load_file("relevance").get("strong_terms") or [])
+
+
+def is_about_reform(article: Article) -> bool:
+    """The crawler's stricter test: a reform term in the title, or at least two different
+    ones in the text (a passing mention of "hồ sơ" is not an article about reform)."""
+    title = (article.title or "").lower()
+    if any(t in title for t in strong_terms()):
+        return True
+    low = article.text.lower()
+    return sum(1 for t in strong_terms() if t in low) >= 2

@@ -132,7 +132,9 @@ def _body_text(el) -> list[str]:
     return paras
 
 
-def read_html(data: bytes | str, source: str, url: str | None = None) -> Article:
+def read_html(data: bytes | str, source: str, url: str | None = None, site_entry=None) -> Article:
+    """Read one page. `site_entry` (a registry Source) overrides the lookup by URL, for a site
+    served from another address (a mirror, a test server)."""
     import lxml.html
 
     from ..sources import source_for_url
@@ -147,7 +149,7 @@ def read_html(data: bytes | str, source: str, url: str | None = None) -> Article
         raise ReadError(source, f"unparseable HTML ({e.__class__.__name__}: {e})") from None
     ld, meta = _json_ld(doc), _meta(doc)
     page_url = url or ld.get("url") or meta.get("url")
-    src = source_for_url(page_url)
+    src = site_entry or source_for_url(page_url)
     if src is not None and page_url and src.article_url and not src.is_article_url(page_url) \
             and not (ld.get("published") or meta.get("published")):
         raise ReadError(source, f"a listing or section page of {src.name}, not an article ({page_url})")

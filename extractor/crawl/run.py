@@ -1,0 +1,175 @@
+"""`crawl(...)`: the function behind `cchc crawl` — settings, state, one Scrapy process."""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from .. import __version__
+from ..sources import Source
+
+USER_AGENT = f"cchc/{__version__} (+https://github.com/cchc-project/cchc; administrative-reform research)"
+
+
+def polite_settings(delay: float = 1.0, timeout: float = 30.0, max_pages: int | None = None,
+                    http_cache: str | None = None, redis: str | None = None) -> dict[str, Any]:
+    s: dict[str, Any] = {
+        "USER_AGENT": USER_AGENT,
+        "ROBOTSTXT_OBEY": True,
+        "CONCURRENT_REQUESTS": 8,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+        "DOWNLOAD_DELAY": delay,
+        "RANDOMIZE_DOWNLOAD_DELAY": False,
+        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_START_DELAY": max(delay, 0.01),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+        "DOWNLOAD_TIMEOUT": timeout,
+        "DOWNLOAD_MAXSIZE": 20 * 1024 * 1024,
+        "DOWNLOAD_WARNSIZE": 5 * 1024 * 1024,
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": 3,
+        "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+        "CCHC_RETRY_BACKOFF": max(delay, 0.05),
+        "REDIRECT_ENABLED": True,
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": "WARNING",
+        "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "extractor.crawl.middlewares.BackoffRetryMiddleware": 550,
+            "extractor.crawl.middlewares.PolitenessMiddleware": 150,
+        },
+        "ITEM_PIPELINES": {"extractor.crawl.pipeline.ArticlePipeline": 300},
+    }
+    if max_pages:
+        s["CLOSESPIDER_PAGECOUNT"] = max_pages
+    if http_cache:
+        s.update(HTTPCACHE_ENABLED=True, HTTPCACHE_DIR=http_cache, HTTPCACHE_EXPIRATION_SECS=0)
+    if redis:
+        s.update(SCHEDULER="scrapy_redis.scheduler.Scheduler", DUPEFILTER_CLASS="scrapy_redis.dupefilter.RFPDupeFilter",
+                 SCHEDULER_PERSIST=True, REDIS_URL=redis, SCHEDULER_IDLE_BEFORE_CLOSE=2)
+    return s
+
+
+class WarcOut:
+    """Fetched pages as WARC response records (warcio)."""
+
+    def __init__(self, path: str):
+        from warcio.warcwriter import WARCWriter
+
+        self.f = open(path, "ab")
+        self.w = WARCWriter(self.f, gzip=path.endswith(".gz"))
+
+    def write(self, item: dict) -> None:
+        import io
+
+        from warcio.statusandheaders import StatusAndHeaders
+
+        headers = [(k, v) for k, v in item["headers"].items() if k.lower() not in ("content-encoding", "transfer-encoding")]
+        hh = StatusAndHeaders(f"{item['status']} OK", headers, protocol="HTTP/1.1")
+        rec = self.w.create_warc_record(item["url"], "response", payload=io.BytesIO(item["body"]), http_headers=hh,
+                                        warc_headers_dict={"WARC-Date": item["fetched_at"].replace("+00:00", "Z")})
+        self.w.write_record(rec)
+        self.f.flush()
+
+    def close(self) -> None:
+        self.f.close()
+
+
+@dataclass
+class CrawlState:
+    """What the spider and the pipeline share for one crawl."""
+
+    store: Any
+    run_id: int
+    source: Source | None
+    source_name: str
+    out: IO[str] | None = None
+    warc: WarcOut | None = None
+    since: str | None = None
+    progress_every: int = 25
+    counts: Counter = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+    resumed: bool = False
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.counts[what] += n
+        if what == "pages" and self.counts["pages"] % self.progress_every == 0:
+            self.report()
+
+    def error(self, url: str, reason: str) -> None:
+        self.errors.append(f"{url}: {reason}")
+        self.counts["errors"] += 1
+
+    def report(self, final: bool = False) -> None:
+        c = self.counts
+        secs = time.monotonic() - self.started
+        print(f"cchc crawl{' done' if final else ''}: {c['pages']} pages, {c['articles']} articles, {c['figures']} figures, "
+              f"{c['irrelevant']} not about reform, {c['errors']} errors ({secs:.0f} s)", file=sys.stderr, flush=True)
+
+    def resume_queue(self) -> list[dict]:
+        """URLs queued by an earlier, interrupted crawl of this source (nothing on a fresh crawl)."""
+        rows = self.store.frontier_next(100000, source=self.source_name)
+        self.resumed = bool(rows)
+        return rows
+
+
+def crawl(*, source: Source | None = None, url: str | None = None, db: str, out_path: str | None = None,
+          warc: str | None = None, since: str | None = None, max_pages: int | None = None, delay: float = 1.0,
+          timeout: float = 30.0, http_cache: str | None = None, redis: str | None = None,
+          max_listing_pages: int = 50, base_url: str | None = None) -> CrawlState:
+    """Crawl one registry source (or one URL in generic mode) into the store `db`."""
+    from scrapy.crawler import CrawlerProcess
+
+    from ..store import Store
+    from .spider import NewsSpider
+
+    if source is not None and base_url:
+        source = rebase(source, base_url)
+    store = Store.open(db)
+    name = source.name if source else (url or "")
+    run_id = store.begin_run("crawl", [name])
+    if source is not None:
+        store.add_source(source.name, source.site, source.province, source.base_url)
+    state = CrawlState(store=store, run_id=run_id, source=source, source_name=name, since=since,
+                       out=open(out_path, "a", encoding="utf-8") if out_path else None,
+                       warc=WarcOut(warc) if warc else None)
+    settings = polite_settings(delay=delay, timeout=timeout, max_pages=max_pages, http_cache=http_cache, redis=redis)
+    logging.getLogger("scrapy").setLevel(logging.WARNING)
+    process = CrawlerProcess(settings, install_root_handler=True)
+    process.crawl(NewsSpider, source=source, start_url=url, state=state, max_listing_pages=max_listing_pages,
+                  shared_queue=bool(redis))
+    try:
+        process.start()
+    finally:
+        state.report(final=True)
+        store.finish_run(run_id, counts=dict(state.counts), status="failed" if state.errors else "ok",
+                         errors=state.errors[:1000])
+        store.close()
+        if state.out:
+            state.out.close()
+        if state.warc:
+            state.warc.close()
+    return state
+
+
+def rebase(source: Source, base_url: str) -> Source:
+    """The same site served from another address (a mirror or a local copy): every URL of the
+    entry moved to `base_url`, the hosts replaced by its host."""
+    from dataclasses import replace
+    from urllib.parse import urlsplit, urlunsplit
+
+    new = urlsplit(base_url)
+
+    def move(u: str) -> str:
+        p = urlsplit(u)
+        return urlunsplit((new.scheme, new.netloc, p.path, p.query, p.fragment))
+
+    return replace(source, base_url=base_url, hosts=(new.hostname or "",) + ((new.netloc,) if new.port else ()),
+                   listings=tuple(move(u) for u in source.listings), feeds=tuple(move(u) for u in source.feeds),
+                   sitemaps=tuple(move(u) for u in source.sitemaps))
