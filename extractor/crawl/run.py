@@ -22,7 +22,7 @@ def polite_settings(delay: float = 1.0, timeout: float = 30.0, max_pages: int | 
         "CONCURRENT_REQUESTS": 8,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
         "DOWNLOAD_DELAY": delay,
-        "RANDOMIZE_DOWNLOAD_DELAY": False,
+        "DOWNLOAD_DELAY_JITTER": 0,
         "AUTOTHROTTLE_ENABLED": True,
         "AUTOTHROTTLE_START_DELAY": max(delay, 0.01),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
@@ -37,6 +37,7 @@ def polite_settings(delay: float = 1.0, timeout: float = 30.0, max_pages: int | 
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "WARNING",
+        "LOG_INSTALL_ROOT_HANDLER": True,
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -141,7 +142,7 @@ def crawl(*, source: Source | None = None, url: str | None = None, db: str, out_
                        warc=WarcOut(warc) if warc else None)
     settings = polite_settings(delay=delay, timeout=timeout, max_pages=max_pages, http_cache=http_cache, redis=redis)
     logging.getLogger("scrapy").setLevel(logging.WARNING)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     process.crawl(NewsSpider, source=source, start_url=url, state=state, max_listing_pages=max_listing_pages,
                   shared_queue=bool(redis))
     try:

@@ -83,7 +83,8 @@ class NewsSpider(scrapy.Spider):
         return bool(GENERIC_ARTICLE.search(urlsplit(url).path))
 
     def _links(self, response, css: str | None = None) -> list[str]:
-        sel = response.css(f"{css}::attr(href)") if css else response.css("a::attr(href)")
+        css = ", ".join(f"{part.strip()}::attr(href)" for part in (css or "a").split(","))
+        sel = response.css(css)
         out = []
         for href in sel.getall():
             href = href.strip()
@@ -201,6 +202,12 @@ class NewsSpider(scrapy.Spider):
         url = canonical(req.url)
         reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
         st = self.state
+        response = getattr(failure.value, "response", None)
+        if response is not None and response.status == 404 and req.meta.get("kind") in ("listing", "sitemap", "feed", "robots"):
+            # the page after the last listing page, a sitemap or feed a site does not have: no error
+            if st:
+                st.store.frontier_done(url, "skipped", "404")
+            return
         if st:
             st.error(url, reason)
             st.store.frontier_done(url, "failed", reason)
