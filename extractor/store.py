@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
@@ -141,12 +142,24 @@ class Store:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
+        self._setup()
         self._version = pattern_version()
         self._mark_interrupted()
+
+    def _setup(self, attempts: int = 200) -> None:
+        """WAL and the schema. Several processes may open a new file at once (crawl workers):
+        switching the journal mode is not covered by the busy timeout, so retry it."""
+        for n in range(attempts):
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.execute("PRAGMA foreign_keys=ON")
+                self.db.executescript(SCHEMA)
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or n == attempts - 1:
+                    raise
+                time.sleep(0.05)
 
     @classmethod
     def open(cls, path: str | os.PathLike) -> Store:
