@@ -306,8 +306,10 @@ def test_two_workers_share_one_queue_through_redis(tmp_path):
         with SiteServer(site) as srv:
             args = [sys.executable, "-m", "extractor.cli", "crawl", "--source", "baocantho", "--base-url", srv.base,
                     "--db", str(db), "--delay", "0.02", "--redis", f"redis://127.0.0.1:{port}"]
-            workers = [subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-                       for _ in range(2)]
+            workers = []
+            for _ in range(2):
+                workers.append(subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+                time.sleep(1.5)  # the second worker joins a crawl under way
             outs = [w.communicate(timeout=240) for w in workers]
             log = srv.fetched()
         assert all(w.returncode == 0 for w in workers), [o[1].decode()[-1500:] for o in outs]
@@ -316,8 +318,9 @@ def test_two_workers_share_one_queue_through_redis(tmp_path):
         pages = [p for p in log if p.endswith(".html")]
         assert len(pages) == len(set(pages)) == len(expected)  # every article fetched once, by one worker or the other
         with sqlite3.connect(db) as con:
-            runs = con.execute("SELECT COUNT(*) FROM runs WHERE command = 'crawl'").fetchone()[0]
-        assert runs == 2
+            runs = [json.loads(c) for (c,) in con.execute("SELECT counts FROM runs WHERE command = 'crawl'")]
+        assert len(runs) == 2
+        assert all(r.get("pages", 0) > 0 for r in runs), runs  # both workers took pages off the shared queue
     finally:
         redis.terminate()
         redis.wait(10)

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+import scrapy.exceptions
+import scrapy.signals
 
 from ..sources import Source
 from .urls import canonical, same_site
@@ -34,6 +37,24 @@ class NewsSpider(scrapy.Spider):
             self.hosts = {host, host.removeprefix("www."), f"www.{host.removeprefix('www.')}"}
             self.seed_urls = [start_url]
         self.allowed_domains = sorted(self.hosts)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_idle, signal=scrapy.signals.spider_idle)
+        spider.opened_at = time.monotonic()
+        return spider
+
+    def on_idle(self, *args, **kwargs):
+        """With a shared queue (scrapy-redis), an idle worker waits for the others' requests:
+        while the shared queue holds any, and for a grace period after it started."""
+        if not self.shared_queue:
+            return
+        grace = self.crawler.settings.getfloat("CCHC_SHARED_IDLE", 8.0)
+        queue = getattr(self.crawler.engine._slot.scheduler, "queue", None) if self.crawler.engine._slot else None
+        pending = len(queue) if queue is not None else 0
+        if pending or time.monotonic() - self.opened_at < grace:
+            raise scrapy.exceptions.DontCloseSpider
 
     # ------------------------------------------------------------------ start
     async def start(self):
