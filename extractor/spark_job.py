@@ -7,7 +7,7 @@ record (the SPEC record as JSON in `record`, with its kind, article id, source, 
 as columns), partitioned by site and year.
 
     python -m extractor.spark_job --input 'crawl/*.warc.gz' --output out/ --master 'local[2]'
-    spark-submit --master yarn --py-files cchc.whl -m extractor.spark_job --input hdfs:///cc-news/ --output hdfs:///cchc/
+    spark-submit --master yarn --py-files cchc.whl scripts/cchc_spark.py --input hdfs:///cc-news/ --output hdfs:///cchc/
 """
 from __future__ import annotations
 
