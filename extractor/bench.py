@@ -27,6 +27,18 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_mb() -> float:
+    """Resident memory now (Linux /proc; the peak elsewhere)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return peak_mb()
+
+
 class Timer:
     def __init__(self):
         self.t: dict[str, float] = {}
@@ -128,6 +140,6 @@ def memory_flat(path: Path, total: int, every: int) -> Iterator[tuple[int, float
                     safe_extract(art)
                 n += 1
                 if n % every == 0:
-                    yield n, peak_mb()
+                    yield n, rss_mb()
                 if n >= total:
                     return

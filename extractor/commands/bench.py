@@ -63,4 +63,4 @@ def command(general, reform, limit, naive, memory):
     if memory:
         click.echo(f"\nstreaming {memory:,} articles of {general.name} (cycled):")
         for n, mb in bench.memory_flat(general, memory, max(1000, memory // 10)):
-            click.echo(f"  {n:>9,} articles   peak RSS {mb:,.0f} MB")
+            click.echo(f"  {n:>9,} articles   RSS {mb:,.0f} MB")
