@@ -22,7 +22,7 @@ def _examples(family, polarity):
 def test_official_positive(rule, ex):
     t = ex["text"]
     got = [(m.name, m.titles) for m in mentions(t, 0, len(t))]
-    assert got == [(ex["expect"]["name"], ex["expect"]["titles"])]
+    assert (ex["expect"]["name"], ex["expect"]["titles"]) in got, got
 
 
 @pytest.mark.parametrize("rule,ex", _examples("officials", "negative"))

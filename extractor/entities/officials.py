@@ -154,6 +154,8 @@ def mentions(text: str, s_start: int, s_end: int) -> list[Mention]:
             if not t:
                 break
             te = _title_phrase(text, pos, s_end, names)
+            if any(te <= ns2 <= te + 2 for ns2, _ in names):
+                break  # "…, Phó Chủ tịch UBND TP Trần Vĩnh Tuyến": the title is the next person's
             m.titles.append(text[pos:te])
             m.end = te
             nxt = _TITLE_SEP.match(text, te)
