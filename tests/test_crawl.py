@@ -324,3 +324,21 @@ def test_two_workers_share_one_queue_through_redis(tmp_path):
     finally:
         redis.terminate()
         redis.wait(10)
+
+
+def test_extract_a_url_fetches_one_page(tmp_path):
+    entry = get_source("baocantho")
+    site = Site()
+    text = (SEEDS / "004_0e885fd7b4c316d1.txt").read_text(encoding="utf-8")
+    site.pages["/bai-viet-a196670.html"] = article_page(entry, "Lấy sự hài lòng của người dân làm trung tâm", text).encode()
+    with SiteServer(site) as srv:
+        url = srv.base + "/bai-viet-a196670.html"
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        r = subprocess.run([sys.executable, "-m", "extractor.cli", "extract", url, srv.base + "/khong-co.html", "-q"],
+                           capture_output=True, env=env, cwd=ROOT, timeout=60)
+        fetched = srv.fetched()
+    recs = [json.loads(x) for x in r.stdout.decode().splitlines()]
+    assert recs[0]["source"] == url and recs[0]["title"] == "Lấy sự hài lòng của người dân làm trung tâm"
+    assert any(x.get("metric") == "online_payment_rate" for x in recs)
+    assert r.returncode == 1 and "khong-co.html" in r.stderr.decode() and "404" in r.stderr.decode()
+    assert fetched.count("/bai-viet-a196670.html") == 1
