@@ -58,7 +58,6 @@ def profile(lines: list[str], name: str, timer: Timer) -> dict[str, float]:
     from .model import Article
     from .normalize import normalize_text
     from .pipeline import Context, stages
-    from .reading.jsonl import article_from_obj
     from .relevance import is_relevant
 
     objs = []

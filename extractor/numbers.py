@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import regex
 
-from .patterns import compile_pattern, lexicon, load_file, rules
+from .patterns import compile_pattern, load_file, rules
 
 _NUMBER_SHAPE = re.compile(r"\d+(?:[.,]\d+)*")
 SCALES = {"nghìn": 1e3, "ngàn": 1e3, "vạn": 1e4, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}

@@ -21,3 +21,54 @@ def run_cchc(*args, input=None, cwd=ROOT, timeout=300):
 @pytest.fixture(scope="session")
 def seed_paths():
     return sorted(SEEDS.glob("*.txt"))
+
+
+def pattern_examples(family, polarity):
+    """pytest params (rule, example) for every example of one polarity in a pattern file."""
+    from extractor import patterns
+
+    out = []
+    for rule in patterns.load_file(family)["rules"]:
+        for ex in (rule.get("examples") or {}).get(polarity) or []:
+            out.append(pytest.param(rule, ex, id=f"{rule['id']}:{ex['text'][:40]}"))
+    return out
+
+
+def rss_kb(pid):
+    """Resident memory of a process (Linux), or None once it is gone."""
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def kill_when_stored(proc, db, n, timeout=120):
+    """SIGKILL `proc` as soon as the SQLite dataset `db` holds `n` articles."""
+    import signal
+    import sqlite3
+    import time
+
+    deadline = time.time() + timeout
+    while time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        if Path(db).exists():
+            try:
+                if sqlite3.connect(db).execute("SELECT COUNT(*) FROM articles").fetchone()[0] >= n:
+                    break
+            except sqlite3.Error:
+                continue
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def free_port():
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -18,7 +17,7 @@ from extractor.reading.html import read_html
 from extractor.relevance import is_about_reform
 from extractor.sources import get_source
 
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, free_port, kill_when_stored, rss_kb
 from sites.server import Site, SiteServer, article_page, listing_page, load_articles, slugify
 
 PER_PAGE = 20
@@ -95,14 +94,31 @@ def big_crawl(tmp_path_factory):
     entry = get_source("baocantho")
     site, expected = build_site(entry, reform=50, general=170)
     tmp = tmp_path_factory.mktemp("crawl")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     with SiteServer(site) as srv:
         t0 = time.monotonic()
-        r = run_crawl("--source", "baocantho", "--base-url", srv.base, "--db", str(tmp / "c.sqlite"),
-                      "--delay", "0.05", "--timeout", "1.5", "-o", str(tmp / "records.jsonl"),
-                      "--warc", str(tmp / "pages.warc.gz"))
+        proc = subprocess.Popen([sys.executable, "-m", "extractor.cli", "crawl", "--source", "baocantho", "--base-url",
+                                 srv.base, "--db", str(tmp / "c.sqlite"), "--delay", "0.05", "--timeout", "1.5",
+                                 "-o", str(tmp / "records.jsonl"), "--warc", str(tmp / "pages.warc.gz")],
+                                env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        rss = []
+        while proc.poll() is None:
+            kb = rss_kb(proc.pid)
+            if kb:
+                rss.append(kb)
+            time.sleep(0.25)
+        out, err = proc.communicate(timeout=240)
+        r = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
         secs = time.monotonic() - t0
         log = list(srv.log)
-    return dict(r=r, site=site, expected=expected, entry=entry, tmp=tmp, log=log, secs=secs)
+    return dict(r=r, site=site, expected=expected, entry=entry, tmp=tmp, log=log, secs=secs, rss=rss)
+
+
+def test_memory_stays_flat(big_crawl):
+    rss = big_crawl["rss"]
+    assert len(rss) > 20
+    settled = rss[len(rss) // 4:]  # after start-up (imports, first pages)
+    assert max(settled) - min(settled) < 64 * 1024, (min(settled), max(settled))
 
 
 def test_every_relevant_article_is_extracted(big_crawl):
@@ -149,16 +165,6 @@ def test_evidence_and_records(big_crawl):
     assert len(warc) >= arts
 
 
-def _rss_kb(pid):
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
 @pytest.mark.slow
 def test_kill_9_and_resume_lose_nothing_and_fetch_nothing_twice(tmp_path):
     entry = get_source("baocantho")
@@ -170,20 +176,7 @@ def test_kill_9_and_resume_lose_nothing_and_fetch_nothing_twice(tmp_path):
         args = [sys.executable, "-m", "extractor.cli", "crawl", "--source", "baocantho", "--base-url", srv.base,
                 "--db", str(db), "--delay", "0.05"]
         proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        rss = []
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            time.sleep(0.2)
-            rss.append(_rss_kb(proc.pid))
-            if db.exists():
-                try:
-                    n = sqlite3.connect(db).execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-                except sqlite3.Error:
-                    continue
-                if n >= 10:
-                    break
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
+        kill_when_stored(proc, db, 10)
         before = list(srv.fetched())
         assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         r = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, timeout=240)
@@ -273,13 +266,6 @@ def _other_path(entry, example, i):
     return example[: m.start(1)].rsplit("/", 1)[0] + f"/bai-khac-so-{i}-" + str(int(digits) + i + 1).zfill(len(digits))[-len(digits):] + m.group(2) if "-" in example else example
 
 
-def _free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
 
 @pytest.mark.redis
 def test_two_workers_share_one_queue_through_redis(tmp_path):
@@ -288,7 +274,7 @@ def test_two_workers_share_one_queue_through_redis(tmp_path):
     redis_server = shutil.which("redis-server")
     if not redis_server:
         pytest.skip("redis-server is not installed (.ci/run installs it)")
-    port = _free_port()
+    port = free_port()
     redis = subprocess.Popen([redis_server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -4,34 +4,30 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import pattern_examples
+
 from extractor import patterns
 from extractor.api import extract_text
 from extractor.entities.documents import find_documents
 from extractor.entities.officials import mentions
 
 
-def _examples(family, polarity):
-    out = []
-    for rule in patterns.load_file(family)["rules"]:
-        for ex in (rule.get("examples") or {}).get(polarity) or []:
-            out.append(pytest.param(rule, ex, id=f"{rule['id']}:{ex['text'][:40]}"))
-    return out
 
 
-@pytest.mark.parametrize("rule,ex", _examples("officials", "positive"))
+@pytest.mark.parametrize("rule,ex", pattern_examples("officials", "positive"))
 def test_official_positive(rule, ex):
     t = ex["text"]
     got = [(m.name, m.titles) for m in mentions(t, 0, len(t))]
     assert (ex["expect"]["name"], ex["expect"]["titles"]) in got, got
 
 
-@pytest.mark.parametrize("rule,ex", _examples("officials", "negative"))
+@pytest.mark.parametrize("rule,ex", pattern_examples("officials", "negative"))
 def test_official_negative(rule, ex):
     t = ex["text"]
     assert mentions(t, 0, len(t)) == []
 
 
-@pytest.mark.parametrize("rule,ex", _examples("documents", "positive"))
+@pytest.mark.parametrize("rule,ex", pattern_examples("documents", "positive"))
 def test_document_positive(rule, ex):
     docs = find_documents(ex["text"])
     assert len(docs) == 1
@@ -39,12 +35,12 @@ def test_document_positive(rule, ex):
         assert docs[0][k] == v, (k, docs[0])
 
 
-@pytest.mark.parametrize("rule,ex", _examples("documents", "negative"))
+@pytest.mark.parametrize("rule,ex", pattern_examples("documents", "negative"))
 def test_document_negative(rule, ex):
     assert find_documents(ex["text"]) == []
 
 
-@pytest.mark.parametrize("rule,ex", _examples("awards", "positive"))
+@pytest.mark.parametrize("rule,ex", pattern_examples("awards", "positive"))
 def test_award_patterns_positive(rule, ex):
     m = patterns.compile_pattern(rule["regex"]).search(ex["text"])
     assert m
@@ -54,7 +50,7 @@ def test_award_patterns_positive(rule, ex):
         assert got.strip() == v
 
 
-@pytest.mark.parametrize("rule,ex", _examples("awards", "negative"))
+@pytest.mark.parametrize("rule,ex", pattern_examples("awards", "negative"))
 def test_award_patterns_negative(rule, ex):
     assert patterns.compile_pattern(rule["regex"]).search(ex["text"]) is None
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import regex
 import pytest
 
+from conftest import pattern_examples
+
 from extractor import patterns
 from extractor.api import extract_text
 from extractor.numbers import blockers
@@ -56,19 +58,13 @@ def test_metrics_are_in_the_vocabulary():
         assert count in METRICS and rate in METRICS
 
 
-def _examples(family, polarity):
-    out = []
-    for rule in patterns.load_file(family)["rules"]:
-        for ex in (rule.get("examples") or {}).get(polarity) or []:
-            out.append(pytest.param(rule, ex, id=f"{rule['id']}:{ex['text'][:40]}"))
-    return out
 
 
 def _figures(text):
     return [r for r in extract_text(text, prefilter=False) if r["kind"] == "figure"]
 
 
-@pytest.mark.parametrize("rule,ex", _examples("figures", "positive"))
+@pytest.mark.parametrize("rule,ex", pattern_examples("figures", "positive"))
 def test_figure_positive(rule, ex):
     figs = _figures(ex["text"])
     got = {}
@@ -84,7 +80,7 @@ def test_figure_positive(rule, ex):
         assert text[f["start"]:f["end"]] == f["text"]
 
 
-@pytest.mark.parametrize("rule,ex", _examples("figures", "negative"))
+@pytest.mark.parametrize("rule,ex", pattern_examples("figures", "negative"))
 def test_figure_negative(rule, ex):
     bad = [f for f in _figures(ex["text"]) if f["metric"] == ex["metric"]
            and ("value" not in ex or f["value"] == ex["value"])
@@ -96,7 +92,7 @@ def _blocker(rid):
     return dict(blockers())[rid]
 
 
-@pytest.mark.parametrize("rule,ex", _examples("numbers", "positive"))
+@pytest.mark.parametrize("rule,ex", pattern_examples("numbers", "positive"))
 def test_blocker_positive(rule, ex):
     text, target = ex["text"], ex["match"]
     i = text.index(target)
@@ -106,26 +102,26 @@ def test_blocker_positive(rule, ex):
         assert any(a <= s and e <= b for a, b in spans), f"{d.group()} in {target!r} not blocked by {spans}"
 
 
-@pytest.mark.parametrize("rule,ex", _examples("numbers", "negative"))
+@pytest.mark.parametrize("rule,ex", pattern_examples("numbers", "negative"))
 def test_blocker_negative(rule, ex):
     m = _blocker(rule["id"]).search(ex["text"])
     assert m is None, m
 
 
-@pytest.mark.parametrize("rule,ex", _examples("periods", "positive"))
+@pytest.mark.parametrize("rule,ex", pattern_examples("periods", "positive"))
 def test_period_positive(rule, ex):
     found = [p for p in Periods(ex["text"], 2024).mentions if p.rule == rule["id"]]
     want = ex["period"].replace("{Y}", "2024")
     assert [p.period for p in found] == [want]
 
 
-@pytest.mark.parametrize("rule,ex", _examples("periods", "negative"))
+@pytest.mark.parametrize("rule,ex", pattern_examples("periods", "negative"))
 def test_period_negative(rule, ex):
     assert not [p for p in Periods(ex["text"], 2024).mentions if p.rule == rule["id"]]
 
 
 @pytest.mark.parametrize("polarity", ["positive", "negative"])
-def test_layout_examples(polarity):
+def test_layoutpattern_examples(polarity):
     for rule in patterns.load_file("layout")["rules"]:
         pat = patterns.compile_pattern(rule["regex"])
         match = pat.search if rule.get("mode") == "search" else pat.fullmatch

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -19,7 +17,7 @@ import pytest
 
 from extractor.store import Store
 
-from conftest import ROOT, SEEDS, SHARED, run_cchc
+from conftest import ROOT, free_port, kill_when_stored, run_cchc
 
 
 def counts(db):
@@ -136,13 +134,8 @@ def test_dataset_example_in_the_docs_runs(db, tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_kill_9_leaves_a_consistent_file_that_completes_on_rerun(tmp_path):
-    src = SHARED / "corpus" / "cchc.jsonl"
     data = tmp_path / "many.jsonl"
-    if src.exists():
-        lines = src.read_text(encoding="utf-8").splitlines()
-    else:  # stand alone: articles built from the bundled seeds
-        lines = [json.dumps({"id": f"s{i}", "text": p.read_text(encoding="utf-8")}, ensure_ascii=False)
-                 for i, p in enumerate(sorted(SEEDS.glob("*.txt")))]
+    lines = (ROOT / "tests" / "data" / "cchc_sample.jsonl").read_text(encoding="utf-8").splitlines()
     rows = []
     for rep in range(6):
         for line in lines:
@@ -155,18 +148,7 @@ def test_kill_9_leaves_a_consistent_file_that_completes_on_rerun(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([sys.executable, "-m", "extractor.cli", "extract", str(data), "--db", str(killed),
                              "-o", os.devnull, "-q"], env=env, cwd=ROOT)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        time.sleep(0.2)
-        if killed.exists():
-            try:
-                n = sqlite3.connect(killed).execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-            except sqlite3.Error:
-                continue
-            if n >= 20:
-                break
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill_when_stored(proc, killed, 20, timeout=60)
     con = sqlite3.connect(killed)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     partial = con.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
@@ -182,14 +164,6 @@ def test_kill_9_leaves_a_consistent_file_that_completes_on_rerun(tmp_path):
     assert statuses == ["interrupted", "ok"]
 
 
-def _free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def _get(url):
     with urllib.request.urlopen(url, timeout=10) as r:
         return json.loads(r.read())
@@ -197,7 +171,7 @@ def _get(url):
 
 @pytest.mark.browser
 def test_browse_serves_facets_and_canned_queries(db, tmp_path):
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(tmp_path))
     proc = subprocess.Popen([sys.executable, "-m", "extractor.cli", "browse", "--db", str(db), "--port", str(port)],
                             env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 import time
 from datetime import datetime, timezone
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
