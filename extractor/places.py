@@ -38,6 +38,9 @@ def _province_names_re():
     return regex.compile(r"(?<![\p{L}\p{M}])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\p{L}\p{M}])")
 
 
+# a capitalized syllable right before a bare province name makes it part of a longer name
+_NAME_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])[\p{Lu}][\p{Ll}\p{M}]+\s+$")
+
 _PROVINCE_CITIES = {"hà nội", "hồ chí minh", "hải phòng", "đà nẵng", "cần thơ", "huế"}
 
 
@@ -78,6 +81,8 @@ def find_places(title: str | None, text: str) -> list[Place]:
         for m in _province_names_re().finditer(src):
             if any(s <= m.start() < e for s, e in taken):
                 continue
+            if _NAME_BEFORE.search(src, max(0, m.start() - 12), m.start()):
+                continue  # "Phó Thủ tướng Trương Hòa Bình": the end of a person's name
             unit = provinces().get(fold(m.group(0)))
             if unit:
                 out.append(Place(m.group(0), unit, 0.5 * weight_of(m.start())))

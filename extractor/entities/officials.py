@@ -50,13 +50,25 @@ def _res():
 
 
 @lru_cache(maxsize=1)
+def _bodies():
+    """A ministry or department named with its full name, whose commas, dashes and "và" are
+    inside the name ("Bộ Văn hóa, Thể thao và Du lịch"; departments: patterns/rankings.yaml)."""
+    return compile_pattern(r"(?<![\p{L}\p{M}])(?:Sở|Bộ)\s+(?:\L<departments>)(?![\p{L}\p{M}])")
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < pos < e for s, e in spans)
+
+
+@lru_cache(maxsize=1)
 def _non_government():
     return compile_pattern(r"(?:\L<non_government>)")
 
 
 def _is_non_government(title: str) -> bool:
     org = _org(title)
-    return bool(org and _non_government().match(org))
+    # "Chủ tịch Hội đồng thành viên Tổng công ty Bưu điện Việt Nam" heads a company too
+    return bool(org and _non_government().search(org))
 
 
 def _names(sentence: str, base: int) -> list[tuple[int, int]]:
@@ -95,12 +107,16 @@ def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]
     """End of the title phrase that begins at `start` (a title word)."""
     titles, stops, _, _ = _res()
     name_starts = {ns for ns, _ in names}
+    bodies = [b.span() for b in _bodies().finditer(text, start, limit)]
     end = limit
     pos = start
     while True:
         m = _PHRASE_END.search(text, pos, limit)
         if not m:
             break
+        if _inside(m.start(), bodies):
+            pos = m.end()
+            continue
         if m.group(0).strip() in ("-", "–", "—"):
             nxt = regex.match(r"[\p{Lu}][\p{L}\p{M}]*", text[m.end():limit])
             if nxt and m.end() not in name_starts and not titles.match(text, m.end()):
@@ -108,9 +124,10 @@ def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]
                 continue
         end = m.start()
         break
-    s = stops.search(text, start + 1, end)
-    if s:
-        end = s.start()
+    for s in stops.finditer(text, start + 1, end):
+        if not _inside(s.start(), bodies):
+            end = s.start()
+            break
     for ns in name_starts:
         if start < ns < end:
             end = ns
