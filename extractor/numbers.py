@@ -195,6 +195,12 @@ def _qualifier(text: str, pos: int) -> tuple[str, int]:
 
 
 _WORD_NEXT = regex.compile(r"\s*\p{L}")
+_BARE_END = regex.compile(r"\s*(?:[,;.)]|$|và\b)")
+
+
+@lru_cache(maxsize=1)
+def _inherit_re() -> regex.Pattern:
+    return compile_pattern(load_file("numbers")["inherit_cues"])
 _WEAK_NEXT = regex.compile(r"\s*(?:trong|với|và|,)\b")
 
 
@@ -254,6 +260,10 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
         unit = _unit_after(text, m.end())
         if unit is None and not m.group("b"):
             unit = _unit_before(text, m.start(), m.end())
+        if unit is None and out and out[-1].unit not in (None, "%") and _BARE_END.match(text, m.end()) \
+                and _inherit_re().search(text, max(out[-1].end, m.start() - 40), m.start()):
+            prev = out[-1]  # "…12.345 hồ sơ, trong đó trước hạn 1.000, đúng hạn 10.000": the same unit
+            unit = (prev.unit, prev.unit_class, None, m.end())
         if unit is None:
             continue  # a bare number counts nothing we can name
         canon, cls, utext, uend = unit

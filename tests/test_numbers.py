@@ -87,6 +87,14 @@ def test_not_figures(text):
     assert quantities(text) == []
 
 
+def test_bare_numbers_in_a_breakdown_take_the_unit_of_the_count():
+    qs = quantities("tiếp nhận 12.345 hồ sơ, trong đó trước hạn 1.000, đúng hạn 10.000, trễ hạn 45.")
+    assert qs == [(12345, None, "hồ sơ", "exact"), (1000, None, "hồ sơ", "exact"), (10000, None, "hồ sơ", "exact"),
+                  (45, None, "hồ sơ", "exact")]
+    assert quantities("tiếp nhận 12.345 hồ sơ trong năm 2023, đúng hạn.") == [(12345, None, "hồ sơ", "exact")]
+    assert quantities("khen thưởng 25 tập thể, cá nhân") == [(25, None, "tập thể, cá nhân", "exact")]
+
+
 def test_offsets_point_at_the_number():
     text = "Bộ phận Một cửa phường, xã tiếp nhận 5.032 hồ sơ, quá hạn 9 hồ sơ."
     qs = find_quantities(text)
