@@ -98,6 +98,8 @@ def _names(sentence: str, base: int) -> list[tuple[int, int]]:
                 continue  # "TP Hà Nội …": the run starts with the place
             if after_admin and i > 0 and not prefix_is_place:
                 continue
+            if fold(" ".join(sylls[i:])) in places:
+                break  # "Sở Thông tin và Truyền thông Hà Nội": a city, not the next person
             out.append((base + starts[i], base + m.end()))
             break
     return out

@@ -14,6 +14,9 @@ import regex
 
 from ..patterns import compile_pattern, rules
 
+_PROVINCE_CITIES = {"hà nội", "hồ chí minh", "hải phòng", "đà nẵng", "cần thơ", "huế"}
+# "chỉ số cải cách hành chính 2015", "Chỉ số CCHC (PAR Index) 2023": the year right after the index
+_YEAR_AFTER = regex.compile(r"\s*(?:\([^)]{0,20}\)\s*)?((?:19|20)\d\d)\b")
 _YEAR = regex.compile(r"\bnăm\s+((?:19|20)\d\d)\b")
 _CLAUSE = regex.compile(r";|,\s*trong\s+khi\s+|\s+trong\s+khi\s+|,\s*còn\s+")
 _UNIT_LEVEL = [("sở", r"^(?-i:Sở)\b"), ("bộ", r"^(?-i:Bộ)\b"), ("tỉnh", r"^tỉnh\b"),
@@ -60,8 +63,21 @@ def _entities(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
         if any(s <= m.start() < e for s, e in taken):
             continue
         out.append((m.start(), m.end(), regex.sub(r"\s+", " ", m.group(0))))
+        taken.append((m.start(), m.end()))
+    for m in _province_re().finditer(text, start, end):  # "Đà Nẵng dẫn đầu", "… là Đồng Tháp"
+        if any(s <= m.start() < e for s, e in taken) or _NAME_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        out.append((m.start(), m.end(), m.group(0)))
     out.sort()
     return out
+
+
+_ORDINALS = {"nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
+             "tám": 8, "chín": 9, "mười": 10}
+
+
+def _ordinal(word: str) -> int:
+    return int(word) if word.isdigit() else _ORDINALS[word.casefold()]
 
 
 def _positions(text: str, start: int, end: int) -> list[Position]:
@@ -72,13 +88,42 @@ def _positions(text: str, start: int, end: int) -> list[Position]:
             ranks = [(1, None)]
         elif m.group("last"):
             ranks = [(None, 1)]
+        elif m.group("second_last"):
+            ranks = [(None, 2)]
         else:
-            ranks = [(int(n), None) for n in regex.findall(r"thứ\s+(\d+)", m.group("nth"))]
+            ranks = [(_ordinal(n), None) for n in regex.findall(r"thứ\s+(\w+)", m.group("nth"))]
         out.append(Position(m.start(), m.end(), ranks))
     return out
 
 
+@lru_cache(maxsize=1)
+def _ministry_re():
+    return compile_pattern(r"(?-i:\L<ministry_bodies>)")
+
+
+@lru_cache(maxsize=1)
+def _province_re():
+    from ..gazetteer import provinces
+
+    names = sorted((u.short for u in provinces().values()), key=len, reverse=True)
+    return regex.compile(r"(?<![\p{L}\p{M}])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\p{L}\p{M}])")
+
+
+# a capitalized syllable right before a province name makes it part of a longer name
+_NAME_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])[\p{Lu}][\p{Ll}\p{M}]+\s+$")
+
+
 def _level_of(entity: str, default: str | None) -> str | None:
+    from ..gazetteer import provinces
+    from ..normalize import fold
+
+    if _province_re().fullmatch(entity):
+        return "tỉnh"
+    if _ministry_re().match(entity):
+        return "bộ"
+    city = regex.match(r"(?:TP\.?|thành\s+phố)\s+(.+)$", entity, regex.I)
+    if city and fold(city.group(1)) in provinces() and fold(city.group(1)) in _PROVINCE_CITIES:
+        return "tỉnh"  # "TP Hà Nội" among provinces
     for lvl, pat in _res()[6]:
         if lvl == "huyện" and default == "tỉnh" and regex.match(r"(?:TP|thành\s+phố)\b", entity, regex.I):
             return "tỉnh"  # a centrally-run city ranked among provinces
@@ -105,7 +150,8 @@ def extract(ctx) -> list[dict[str, Any]]:
             index = None  # "Chỉ số sẵn sàng cho phát triển CNTT": another index altogether
         if found:
             index = found[0]
-            y = _YEAR.search(s.text, found[1])
+            y = (_YEAR.search(s.text, found[1]) or _YEAR_AFTER.match(s.text, found[2])
+                 or next(reversed(list(_YEAR.finditer(s.text, 0, found[1]))), None))  # "năm 2016, chỉ số …"
             year = int(y.group(1)) if y else year
             if index in ("PCI", "PAPI"):
                 level = "tỉnh"
