@@ -97,3 +97,98 @@ def test_documents_one_per_number_enriched_by_later_mentions():
             "các đơn vị phải báo cáo.")
     (doc,) = _records(text, "document")
     assert doc["number"] == "214/KH-UBND" and doc["issued"] == "2023-08-18" and doc["issuer"] == "UBND thành phố"
+
+
+# --- rankings: every example of patterns/rankings.yaml through the ranking stage's own parts ---
+
+from extractor.entities import rankings as _rk  # noqa: E402
+
+
+@pytest.mark.parametrize("rule,ex", pattern_examples("rankings", "positive"))
+def test_ranking_pattern_positive(rule, ex):
+    t, want = ex["text"], ex["expect"]
+    indices, levels, *_ = _rk._res()
+    if rule["id"] == "rankings.index":
+        assert _rk._last(indices, t)[0] == want["index"]
+        assert int(_rk._YEAR.search(t).group(1)) == want["year"]
+    elif rule["id"] == "rankings.level":
+        assert _rk._last(levels, t)[0] == want["level"]
+    else:
+        pos = _rk._positions(t, 0, len(t))[0]  # the first position the example states
+        rank, from_bottom = pos.ranks[0]
+        assert rank == want.get("rank") and from_bottom == want.get("from_bottom")
+
+
+@pytest.mark.parametrize("rule,ex", pattern_examples("rankings", "negative"))
+def test_ranking_pattern_negative(rule, ex):
+    t = ex["text"]
+    indices, levels, *_ = _rk._res()
+    if rule["id"] == "rankings.index":
+        assert _rk._last(indices, t) is None
+    elif rule["id"] == "rankings.level":
+        assert _rk._last(levels, t) is None
+    else:
+        assert _rk._positions(t, 0, len(t)) == []
+
+
+def _rankings(text):
+    return {(r["index"], r["level"], r["entity"], r["rank"], r["from_bottom"], r["year"]) for r in _records(text, "ranking")}
+
+
+def test_rankings_shared_head_list_and_respectively():
+    got = _rankings("Về kết quả Chỉ số CCHC năm 2023, đối với cấp sở, Sở Tư pháp đứng đầu bảng xếp hạng; "
+                    "các Sở: Khoa học và Công nghệ, Văn hóa, Thể thao và Du lịch lần lượt xếp thứ 2, thứ 3.")
+    assert got == {("PAR Index", "sở", "Sở Tư pháp", 1, None, 2023),
+                   ("PAR Index", "sở", "Sở Khoa học và Công nghệ", 2, None, 2023),
+                   ("PAR Index", "sở", "Sở Văn hóa, Thể thao và Du lịch", 3, None, 2023)}
+
+
+def test_rankings_from_the_bottom_and_out_of_n():
+    got = _rankings("Kết quả Chỉ số cải cách hành chính năm 2022 của 63 tỉnh, thành phố: tỉnh Quảng Ninh đứng thứ 2/63; "
+                    "đứng cuối bảng xếp hạng là tỉnh Điện Biên.")
+    assert ("PAR Index", "tỉnh", "tỉnh Quảng Ninh", 2, None, 2022) in got
+    assert ("PAR Index", "tỉnh", "tỉnh Điện Biên", None, 1, 2022) in got
+
+
+def test_rankings_national_forms():
+    got = _rankings("Kết quả chấm điểm Chỉ số cải cách hành chính năm 2017: Ngân hàng Nhà nước dẫn đầu khối bộ, ngành. "
+                    "Bộ Y tế đứng áp chót và Ủy ban Dân tộc đứng \"đội sổ\" với 72,13 điểm.\n\n"
+                    "Quảng Ninh là địa phương dẫn đầu Chỉ số cải cách hành chính năm 2017. Xếp thứ hai là TP Hà Nội.")
+    assert {("PAR Index", "bộ", "Ngân hàng Nhà nước", 1, None, 2017), ("PAR Index", "bộ", "Bộ Y tế", None, 2, 2017),
+            ("PAR Index", "bộ", "Ủy ban Dân tộc", None, 1, 2017), ("PAR Index", "tỉnh", "Quảng Ninh", 1, None, 2017),
+            ("PAR Index", "tỉnh", "TP Hà Nội", 2, None, 2017)} <= got
+
+
+def test_rankings_satisfaction_and_pci():
+    got = _rankings("Về kết quả đo lường sự hài lòng của người dân, tổ chức năm 2023, đối với cấp huyện, "
+                    "huyện Phong Điền đứng đầu bảng xếp hạng.\n\nTheo PCI 2018, đứng thứ hai bảng xếp hạng là Đồng Tháp.")
+    assert ("SIPAS", "huyện", "huyện Phong Điền", 1, None, 2023) in got
+    assert ("PCI", "tỉnh", "Đồng Tháp", 2, None, 2018) in got
+
+
+def test_no_ranking_without_a_reform_index_or_a_real_position():
+    assert _rankings("Theo bảng xếp hạng Chính phủ điện tử do LHQ công bố năm 2016, Việt Nam đứng thứ 89/193 nước.") == set()
+    assert _rankings("Chỉ số cải cách hành chính năm 2017: Hà Nội là một trong ba địa phương đứng đầu cả nước về đầu tư. "
+                     "Tổ công tác do Bộ trưởng Mai Tiến Dũng dẫn đầu đã làm việc với TP Hà Nội.") == set()
+
+
+# --- officials: more real forms ---
+
+def test_official_full_ministry_name_keeps_its_and():
+    (m,) = mentions(t := "ông Nguyễn Thành Hưng, thứ trưởng Bộ Thông tin và truyền thông, cho biết", 0, len(t))
+    assert m.titles == ["thứ trưởng Bộ Thông tin và truyền thông"]
+    (m,) = mentions(t := "bà Phan Lan Tú, Giám đốc Sở Thông tin và Truyền thông Hà Nội cho biết", 0, len(t))
+    assert m.titles == ["Giám đốc Sở Thông tin và Truyền thông Hà Nội"]
+
+
+def test_official_heading_and_standing_titles():
+    (m,) = mentions(t := "Ông Trần Việt Trường, Chủ tịch UBND TP Cần Thơ:", 0, len(t))
+    assert (m.name, m.titles) == ("Trần Việt Trường", ["Chủ tịch UBND TP Cần Thơ"])
+    (m,) = mentions(t := "Phó Thủ tướng Thường trực Chính phủ Trương Hòa Bình, Trưởng ban Chỉ đạo cải cách hành chính của Chính phủ đã chủ trì", 0, len(t))
+    assert m.titles[0] == "Phó Thủ tướng Thường trực Chính phủ" and len(m.titles) == 2
+
+
+def test_company_heads_are_not_officials():
+    for t in ("Ông Phạm Anh Tuấn - Chủ tịch Hội đồng thành viên Tổng công ty Bưu điện Việt Nam cam kết",
+              "Theo ông Trương Gia Bình - chủ tịch hội đồng quản trị FPT, vấn đề cần đặt ra"):
+        assert mentions(t, 0, len(t)) == []

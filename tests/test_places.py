@@ -45,3 +45,8 @@ def test_figures_of_an_unnamed_city_take_the_article_locality():
     fig = next(r for r in recs if r["kind"] == "figure")
     assert fig["subject"] == "Bộ phận Một cửa Thành phố" and fig["locality"] == "TP. Tây Ninh"
     assert recs[0]["province"] == "Tây Ninh"
+
+
+def test_a_province_name_inside_a_persons_name_is_not_a_place():
+    assert locate("Phó Thủ tướng Trương Hòa Bình: Xây dựng Chính phủ điện tử", "Phó Thủ tướng Trương Hòa Bình chủ trì.") == (None, None, None)
+    assert locate("Tin", "Sáng nay, Hòa Bình tổ chức hội nghị.")[1] == "Hòa Bình"
