@@ -1,7 +1,10 @@
 """All cores: `extract_many(items, jobs)` gives exactly what one process gives, in input order.
 
-Articles go to worker processes in small batches through a bounded window, so a corpus of any
-size streams through in constant memory; `jobs=1` runs in this process with no pool at all.
+Articles go to worker processes in small chunks through a bounded window (at most `window`
+chunks in flight), so a corpus of any size streams through in constant memory; results come
+back in input order, so the output is identical for any `jobs`. `jobs=1` runs in this process
+with no pool at all. Each worker imports the pipeline (and compiles the patterns) once, when
+it starts, not per chunk.
 """
 from __future__ import annotations
 
@@ -16,26 +19,37 @@ from .model import Article, ReadError
 Result = list[dict[str, Any]] | ReadError
 
 
+def _init_worker() -> None:
+    """Import the pipeline once per worker (a forked worker already has it)."""
+    from . import api, pipeline  # noqa: F401
+
+
 def _work(batch: list[Article | ReadError]) -> list[Result]:
     from .api import safe_extract
 
     return [item if isinstance(item, ReadError) else safe_extract(item) for item in batch]
 
 
-def extract_many(items: Iterable[Article | ReadError], jobs: int = 1, batch: int = 8,
-                 window: int | None = None) -> Iterator[Result]:
-    """Records (or the ReadError) of every item, in order, identical for any `jobs`."""
+def extract_many(items: Iterable[Article | ReadError], jobs: int = 1, chunksize: int = 8,
+                 window: int | None = None, batch: int | None = None) -> Iterator[Result]:
+    """Records (or the ReadError) of every item, in input order, identical for any `jobs`.
+
+    `chunksize` articles travel to a worker together; at most `window` chunks (default
+    4 × jobs) are in flight, so memory stays bounded however long `items` is. A ReadError
+    in `items` is passed through in its place; an article whose extraction fails becomes a
+    ReadError (see `api.safe_extract`). `batch` is the old name of `chunksize`."""
+    chunksize = max(1, batch or chunksize)
     if jobs <= 1:
         yield from _work_iter(items)
         return
-    window = window or jobs * 4
+    window = max(1, window or jobs * 4)
     it = iter(items)
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    with ctx.Pool(jobs) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker) as pool:
         pending: deque = deque()
         while True:
             while len(pending) < window:
-                chunk = list(islice(it, batch))
+                chunk = list(islice(it, chunksize))
                 if not chunk:
                     break
                 pending.append(pool.apply_async(_work, (chunk,)))

@@ -219,7 +219,7 @@ def _trafilatura(html: str, url: str | None, lead: list[str]) -> list[str]:
     import trafilatura
 
     text = trafilatura.extract(html, url=url, include_comments=False, include_tables=False, favor_precision=True,
-                               deduplicate=True) or ""
+                               deduplicate=False) or ""  # True keeps a process-wide cache: a page read twice would differ
     paras = [p.strip() for p in text.split("\n") if p.strip() and not _JUNK_TEXT.match(p.strip())]
     return lead + [p for p in paras if p not in lead]
 

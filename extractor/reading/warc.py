@@ -8,7 +8,10 @@ from collections.abc import Iterator
 from ..model import Article, ReadError
 
 
-def iter_warc(path: str) -> Iterator[Article | ReadError]:
+def iter_warc(path: str, source: str | None = None) -> Iterator[Article | ReadError]:
+    """Every HTML response (or resource) record of the archive at `path`, read as an article
+    whose source and url are the record's target URI; non-HTML records and non-2xx responses
+    are skipped. `source` names the archive in errors about the file itself (default: path)."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -17,7 +20,7 @@ def iter_warc(path: str) -> Iterator[Article | ReadError]:
     try:
         stream = open(path, "rb")
     except OSError as e:
-        yield ReadError(path, e.strerror or str(e))
+        yield ReadError(source or path, e.strerror or str(e))
         return
     n = 0
     with stream:
@@ -26,7 +29,7 @@ def iter_warc(path: str) -> Iterator[Article | ReadError]:
                 if rec.rec_type not in ("response", "resource"):
                     continue
                 n += 1
-                uri = rec.rec_headers.get_header("WARC-Target-URI") or f"{path}#{n}"
+                uri = rec.rec_headers.get_header("WARC-Target-URI") or f"{source or path}#{n}"
                 ctype = (rec.http_headers.get_header("Content-Type") if rec.http_headers else
                          rec.rec_headers.get_header("Content-Type")) or ""
                 if "html" not in ctype.lower():
@@ -43,4 +46,4 @@ def iter_warc(path: str) -> Iterator[Article | ReadError]:
                 except Exception as e:  # a record warcio cannot decode: name it, read on
                     yield ReadError(uri, f"unreadable WARC record ({e.__class__.__name__}: {e})")
         except (ArchiveLoadFailed, OSError, EOFError, ValueError) as e:
-            yield ReadError(path, f"WARC file broken after {n} records ({e.__class__.__name__}: {e})")
+            yield ReadError(source or path, f"WARC file broken after {n} records ({e.__class__.__name__}: {e})")
