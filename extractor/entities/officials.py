@@ -21,12 +21,15 @@ _SYL = r"[\p{Lu}][\p{Ll}\p{M}]*"          # one capitalized syllable
 _CAPRUN = regex.compile(r"(?<![\p{L}\p{M}])" + _SYL + r"(?:\s+" + _SYL + r")*(?![\p{L}\p{M}])")
 # words after which a capitalized run names a place or a body, not a person ("Sở Tư pháp")
 _ORG_BEFORE = regex.compile(r"(?:\b(?:Sở|Bộ|Cục|Ban|Ủy\s+ban|đường|Đường|Trường|Công\s+ty|Tập\s+đoàn|"
-                            r"Tổ|Đoàn|Hội|Viện|Báo|cầu|sông|chợ|Ảnh|ảnh|Nguồn|Theo))\s*:?\s*$")
+                            r"Tổ|Đoàn|Hội|Viện|Báo|cầu|sông|chợ|Ảnh|ảnh|Nguồn|Theo|Bệnh\s+viện|Nhà\s+xuất\s+bản|Nhà\s+máy|"
+                            r"Học\s+viện|Đại\s+học|Quỹ|Bảo\s+tàng|Nhà\s+hát|Cảng|Sân\s+bay|Chùa|Đền|(?<!Thành\s)Phố|ngõ|"
+                            r"Ngõ|hẻm|Hẻm|Khu|Lăng|lăng|tượng|Tượng))\s*:?\s*$")
 _ADMIN_BEFORE = regex.compile(r"(?:\b(?:TP\.?|Tp\.?|tỉnh|Tỉnh|huyện|Huyện|quận|Quận|Q\.|thành\s+phố|Thành\s+phố|"
                               r"thị\s+xã|Thị\s+xã|TX\.?|xã|Xã|phường|Phường|P\.|thị\s+trấn))\s*$")
 # where a title phrase ends: punctuation (not the point of "TP." / "Q."), or a dash that is not
 # inside a body's name ("Sở Lao động - Thương binh và Xã hội" goes on; "… - đã đề cập" ends)
 _PHRASE_END = regex.compile(r"[,;:()\n]|(?<!\b(?:TP|Tp|Q|P|TX|T\.Ư|Th|TS|ThS))\.|\s*[-–—]\s*")
+_PREP_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])(?:của|với|cho|tới|đến|và|quyền)\s+$")
 _COMMA_GAP = regex.compile(r"\s*(?:,\s*)?")
 _TITLE_SEP = regex.compile(r"\s*(?:,|;|\skiêm\s)\s*")
 _SEP_AFTER_NAME = regex.compile(r"\s*(?:,|-|–|—|\()\s*")
@@ -71,6 +74,31 @@ def _is_non_government(title: str) -> bool:
     return bool(org and _non_government().search(org))
 
 
+@lru_cache(maxsize=1)
+def _kinds():
+    lists = lexicon()["lists"]
+    generic = {fold(t) for t in lists["generic_titles"]}
+    bare_ok = {fold(t) for t in lists["bare_ok_titles"]}
+    gov = compile_pattern(r"(?<![\p{L}\p{M}])(?:\L<government_words>)(?![\p{L}\p{M}])")
+    return generic, bare_ok, gov
+
+
+def _is_official_title(title: str) -> bool:
+    """A title of public office: not a company's or an association's; a title companies use
+    too ("Giám đốc", "Chủ tịch") only with a government body or a place in it."""
+    if _is_non_government(title):
+        return False
+    generic, bare_ok, gov = _kinds()
+    head = _res()[0].match(title)
+    word = fold(head.group(0)) if head else ""
+    if word not in generic:
+        return True
+    org = _org(title)
+    if org is None:
+        return word in bare_ok
+    return bool(gov.search(org))
+
+
 def _names(sentence: str, base: int) -> list[tuple[int, int]]:
     """Person-name spans (absolute) in a sentence: 2-4 capitalized syllables starting with a
     surname (or any, right after ông/bà/đồng chí). After an admin word ("TP", "huyện") a
@@ -86,8 +114,14 @@ def _names(sentence: str, base: int) -> list[tuple[int, int]]:
         honored = bool(honor.search(sentence, before, m.start()))
         after_org = bool(_ORG_BEFORE.search(sentence, before, m.start()))
         after_admin = bool(_ADMIN_BEFORE.search(sentence, before, m.start()))
+        folded = [fold(x) for x in sylls]
+        in_place = set()  # syllables inside a place name that began earlier ("Bắc Giang Dương Văn Thái")
+        for j in range(len(sylls)):
+            for k in range(j + 2, min(len(sylls), j + 4) + 1):
+                if " ".join(folded[j:k]) in places:
+                    in_place.update(range(j + 1, k))
         for i in range(len(sylls)):
-            if not 2 <= len(sylls) - i <= 4:
+            if not 2 <= len(sylls) - i <= 4 or i in in_place:
                 continue
             if not (honored and i == 0) and sylls[i].casefold() not in surnames:
                 continue
@@ -126,7 +160,8 @@ def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]
                 continue
         end = m.start()
         break
-    for s in stops.finditer(text, start + 1, end):
+    head = titles.match(text, start)
+    for s in stops.finditer(text, head.end() if head else start + 1, end):
         if not _inside(s.start(), bodies):
             end = s.start()
             break
@@ -160,6 +195,8 @@ def mentions(text: str, s_start: int, s_end: int) -> list[Mention]:
                 break
             if chain and "," not in gap:
                 break
+            if chain and _PREP_BEFORE.search(text, max(0, ts - 12), ts):
+                break  # "ý kiến của Bí thư Thành ủy, Phó Chủ tịch UBND Trần Vĩnh Tuyến": two people
             chain.insert(0, (ts, te))
             boundary = ts
         m.titles.extend(text[a:b] for a, b in chain)
@@ -180,7 +217,7 @@ def mentions(text: str, s_start: int, s_end: int) -> list[Mention]:
             nxt = _TITLE_SEP.match(text, te)
             pos = nxt.end() if nxt else None
         m.titles = [regex.sub(r"\s+", " ", t).strip(" -–—") for t in m.titles if t.strip()]
-        if m.titles and not all(_is_non_government(t) for t in m.titles):
+        if m.titles and any(_is_official_title(t) for t in m.titles):
             out.append(m)
     return out
 
