@@ -29,7 +29,6 @@ _ADMIN_BEFORE = regex.compile(r"(?:\b(?:TP\.?|Tp\.?|tỉnh|Tỉnh|huyện|Huyệ
 # where a title phrase ends: punctuation (not the point of "TP." / "Q."), or a dash that is not
 # inside a body's name ("Sở Lao động - Thương binh và Xã hội" goes on; "… - đã đề cập" ends)
 _PHRASE_END = regex.compile(r"[,;:()\n]|(?<!\b(?:TP|Tp|Q|P|TX|T\.Ư|Th|TS|ThS))\.|\s*[-–—]\s*")
-_PREP_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])(?:của|với|cho|tới|đến|và|quyền)\s+$")
 _COMMA_GAP = regex.compile(r"\s*(?:,\s*)?")
 _TITLE_SEP = regex.compile(r"\s*(?:,|;|\skiêm\s)\s*")
 _SEP_AFTER_NAME = regex.compile(r"\s*(?:,|-|–|—|\()\s*")
@@ -79,8 +78,22 @@ def _kinds():
     lists = lexicon()["lists"]
     generic = {fold(t) for t in lists["generic_titles"]}
     bare_ok = {fold(t) for t in lists["bare_ok_titles"]}
-    gov = compile_pattern(r"(?<![\p{L}\p{M}])(?:\L<government_words>)(?![\p{L}\p{M}])")
+    gov = compile_pattern(r"(?<![\p{L}\p{M}])(?:\L<government_words>|\L<departments>)(?![\p{L}\p{M}])")
     return generic, bare_ok, gov
+
+
+def _two_people(earlier: str, later: str) -> bool:
+    """A head's title ("Thủ tướng", "Bí thư") is not chained with a deputy's or a minister's
+    ("Phó Chủ tịch", "Bộ trưởng"): "của Thủ tướng Chính phủ, Bộ trưởng Bộ Xây dựng X" names two."""
+    titles = _res()[0]
+    a, b = titles.match(earlier), titles.match(later)
+    if not a or not b:
+        return False
+    lists = lexicon()["lists"]
+    heads = {fold(t) for t in lists["head_titles"]}
+    junior = {fold(t) for t in lists["junior_titles"]}
+    fb = fold(b.group(0))
+    return fold(a.group(0)) in heads and (fb.startswith("phó ") or fb in junior)
 
 
 def _is_official_title(title: str) -> bool:
@@ -195,7 +208,7 @@ def mentions(text: str, s_start: int, s_end: int) -> list[Mention]:
                 break
             if chain and "," not in gap:
                 break
-            if chain and _PREP_BEFORE.search(text, max(0, ts - 12), ts):
+            if chain and _two_people(text[ts:te], text[chain[0][0]:chain[0][1]]):
                 break  # "ý kiến của Bí thư Thành ủy, Phó Chủ tịch UBND Trần Vĩnh Tuyến": two people
             chain.insert(0, (ts, te))
             boundary = ts
