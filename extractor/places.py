@@ -41,12 +41,28 @@ def _province_names_re():
 # a capitalized syllable right before a bare province name makes it part of a longer name
 _NAME_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])[\p{Lu}][\p{Ll}\p{M}]+\s+$")
 
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    from .patterns import load_file
+
+    return {fold(k): v for k, v in (load_file("places").get("province_aliases") or {}).items()}
+
+
+@lru_cache(maxsize=1)
+def _alias_re():
+    from .patterns import load_file
+
+    names = sorted(load_file("places").get("province_aliases") or {}, key=len, reverse=True)
+    return regex.compile(r"(?<![\p{L}\p{M}])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\p{L}\p{M}])")
+
+
 _PROVINCE_CITIES = {"hà nội", "hồ chí minh", "hải phòng", "đà nẵng", "cần thơ", "huế"}
 
 
 def resolve_unit(kind: str, name: str) -> Unit | None:
     """"huyện Kiến Thụy" -> the district; "TP Cần Thơ" -> the province; None when unknown."""
     k = fold(kind).rstrip(".")
+    k = {"q": "quận"}.get(k, k)
     key = fold(name)
     # a name may be followed by more capitalized words than the unit has ("TP Thủ Đức Hoàng Tùng")
     words = name.split()
@@ -78,6 +94,13 @@ def find_places(title: str | None, text: str) -> list[Place]:
                 written = regex.sub(r"\s+", " ", f"{m.group('kind')} {unit.short}")
                 out.append(Place(written, unit, weight_of(m.start())))
                 taken.append((m.start(), m.end()))
+        for m in _alias_re().finditer(src):  # "TP. HCM", "Sài Gòn"
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            unit = provinces().get(fold(_aliases()[fold(m.group(0))]))
+            if unit:
+                out.append(Place(m.group(0), unit, 0.5 * weight_of(m.start())))  # like a bare name
+                taken.append((m.start(), m.end()))
         for m in _province_names_re().finditer(src):
             if any(s <= m.start() < e for s, e in taken):
                 continue
@@ -108,7 +131,10 @@ def locate(title: str | None, text: str) -> tuple[str | None, str | None, str | 
     by_province: Counter[str] = Counter()
     for p in places:
         by_province[p.unit.province] += p.weight
-    province, _ = by_province.most_common(1)[0]
+    ranked = by_province.most_common(2)
+    province, top = ranked[0]
+    if len(ranked) > 1 and ranked[1][1] >= top:
+        return None, None, None  # provinces named alike (a national round-up): no one place
     inside = [p for p in places if p.unit.province == province]
     by_unit: Counter[str] = Counter()
     first: dict[str, Place] = {}

@@ -50,3 +50,14 @@ def test_figures_of_an_unnamed_city_take_the_article_locality():
 def test_a_province_name_inside_a_persons_name_is_not_a_place():
     assert locate("Phó Thủ tướng Trương Hòa Bình: Xây dựng Chính phủ điện tử", "Phó Thủ tướng Trương Hòa Bình chủ trì.") == (None, None, None)
     assert locate("Tin", "Sáng nay, Hòa Bình tổ chức hội nghị.")[1] == "Hòa Bình"
+
+
+def test_abbreviated_provinces_and_districts():
+    assert locate("'Lôi kéo' từng người dùng dịch vụ công trực tuyến",
+                  "Ông Lê Văn Thinh, chủ tịch UBND Q. Bình Tân, cho biết. Dịch vụ công TP. HCM đã có 55 thủ tục.") == \
+        ("Q. Bình Tân", "TP Hồ Chí Minh", "TP Hồ Chí Minh")
+    assert locate("Người Sài Gòn có thể ngồi nhà xin giấy phép", "Sở Xây dựng cho biết.")[1] == "TP Hồ Chí Minh"
+
+
+def test_provinces_named_alike_give_no_place():
+    assert locate("Nhiều người đi đăng ký kết hôn phải đóng tiền", "Tại TPHCM, Hà Nội, Quảng Ninh, người dân phản ánh.") == (None, None, None)
