@@ -192,3 +192,10 @@ def test_company_heads_are_not_officials():
     for t in ("Ông Phạm Anh Tuấn - Chủ tịch Hội đồng thành viên Tổng công ty Bưu điện Việt Nam cam kết",
               "Theo ông Trương Gia Bình - chủ tịch hội đồng quản trị FPT, vấn đề cần đặt ra"):
         assert mentions(t, 0, len(t)) == []
+
+
+def test_two_documents_joined_by_and_each_keep_their_issuer():
+    docs = find_documents("theo Thông tư số 219/2013/TT-BTC ngày 31/12/2013 của Bộ Tài chính và Nghị định số "
+                          "209/2013/NĐ-CP ngày 18/12/2013 của Chính phủ.")
+    assert [(d["number"], d["issued"], d["issuer"]) for d in docs] == [
+        ("219/2013/TT-BTC", "2013-12-31", "Bộ Tài chính"), ("209/2013/NĐ-CP", "2013-12-18", "Chính phủ")]
