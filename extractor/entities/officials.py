@@ -23,7 +23,7 @@ _CAPRUN = regex.compile(r"(?<![\p{L}\p{M}])" + _SYL + r"(?:\s+" + _SYL + r")*(?!
 _ORG_BEFORE = regex.compile(r"(?:\b(?:Sở|Bộ|Cục|Ban|Ủy\s+ban|đường|Đường|Trường|Công\s+ty|Tập\s+đoàn|"
                             r"Tổ|Đoàn|Hội|Viện|Báo|cầu|sông|chợ|Ảnh|ảnh|Nguồn|Theo|Bệnh\s+viện|Nhà\s+xuất\s+bản|Nhà\s+máy|"
                             r"Học\s+viện|Đại\s+học|Quỹ|Bảo\s+tàng|Nhà\s+hát|Cảng|Sân\s+bay|Chùa|Đền|(?<!Thành\s)Phố|ngõ|"
-                            r"Ngõ|hẻm|Hẻm|Khu|Lăng|lăng|tượng|Tượng))\s*:?\s*$")
+                            r"Ngõ|hẻm|Hẻm|Khu|Lăng|lăng|tượng|Tượng|châu))\s*:?\s*$")
 _ADMIN_BEFORE = regex.compile(r"(?:\b(?:TP\.?|Tp\.?|tỉnh|Tỉnh|huyện|Huyện|quận|Quận|Q\.|thành\s+phố|Thành\s+phố|"
                               r"thị\s+xã|Thị\s+xã|TX\.?|xã|Xã|phường|Phường|P\.|thị\s+trấn))\s*$")
 # where a title phrase ends: punctuation (not the point of "TP." / "Q."), or a dash that is not
@@ -78,7 +78,7 @@ def _kinds():
     lists = lexicon()["lists"]
     generic = {fold(t) for t in lists["generic_titles"]}
     bare_ok = {fold(t) for t in lists["bare_ok_titles"]}
-    gov = compile_pattern(r"(?<![\p{L}\p{M}])(?:\L<government_words>|\L<departments>)(?![\p{L}\p{M}])")
+    gov = compile_pattern(r"(?<![\p{L}\p{M}])(?:(?-i:\L<government_words>)|\L<departments>)(?![\p{L}\p{M}])")
     return generic, bare_ok, gov
 
 
@@ -190,8 +190,9 @@ def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]
 def mentions(text: str, s_start: int, s_end: int) -> list[Mention]:
     titles_re, stops, _, _ = _res()
     sentence = text[s_start:s_end]
-    names = _names(sentence, s_start)
     title_hits = [(m.start(), m.end()) for m in titles_re.finditer(text, s_start, s_end)]
+    # a "name" inside a title is no name: "Trưởng Đoàn Kiểm tra" (Đoàn is a surname too)
+    names = [n for n in _names(sentence, s_start) if not any(ts <= n[0] < te for ts, te in title_hits)]
     out = []
     for ns, ne in names:
         m = Mention(" ".join(text[ns:ne].split()), ns, ne)
@@ -245,6 +246,11 @@ def _org(title: str) -> str | None:
     return rest or None
 
 
+def _fullness(m: Mention) -> tuple[int, int]:
+    """More titles first, then longer ones ("Thứ trưởng Bộ Thông tin và Truyền thông" over "Thứ trưởng")."""
+    return len(m.titles), sum(len(t) for t in m.titles)
+
+
 def extract(ctx) -> list[dict[str, Any]]:
     best: dict[str, Mention] = {}
     order: list[str] = []
@@ -256,7 +262,7 @@ def extract(ctx) -> list[dict[str, Any]]:
             if key not in best:
                 order.append(key)
                 best[key] = m
-            elif len(m.titles) > len(best[key].titles):
+            elif _fullness(m) > _fullness(best[key]):
                 best[key] = m
     out = []
     for key in order:
