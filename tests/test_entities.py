@@ -199,3 +199,11 @@ def test_two_documents_joined_by_and_each_keep_their_issuer():
                           "209/2013/NĐ-CP ngày 18/12/2013 của Chính phủ.")
     assert [(d["number"], d["issued"], d["issuer"]) for d in docs] == [
         ("219/2013/TT-BTC", "2013-12-31", "Bộ Tài chính"), ("209/2013/NĐ-CP", "2013-12-18", "Chính phủ")]
+
+
+def test_award_kind_is_the_one_named_before_the_counts_and_canonical():
+    (award,) = _records("Đơn vị được tặng danh hiệu Anh hùng (năm 2019), Huân chương Chiến công hạng Nhất (năm 2023), "
+                        "dịp này khen thưởng 9 tập thể, 5 cá nhân.", "award")
+    assert award["award"] == "Huân chương" and (award["collectives"], award["individuals"]) == (9, 5)
+    (award,) = _records("Chủ tịch UBND thành phố tặng giấy khen cho 2 tập thể và 7 cá nhân.", "award")
+    assert award["award"] == "Giấy khen" and award["conferred_by"] == "Chủ tịch UBND thành phố"

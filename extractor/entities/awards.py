@@ -17,6 +17,21 @@ def _rules() -> dict[str, Any]:
     return {r["id"]: r["_regex"] for r in rules("awards")}
 
 
+@lru_cache(maxsize=1)
+def _kinds() -> dict[str, str]:
+    from ..normalize import fold
+    from ..patterns import lexicon
+
+    return {fold(k): k for k in lexicon()["lists"]["award_kinds"]}
+
+
+def _canonical(kind: str) -> str:
+    """"giấy khen" -> "Giấy khen": the distinction as the lexicon writes it."""
+    from ..normalize import fold
+
+    return _kinds().get(fold(kind), kind)
+
+
 def extract(ctx) -> list[dict[str, Any]]:
     by_sentence: dict[int, list[dict]] = {}
     for f in ctx.of_kind("figure"):
@@ -29,7 +44,11 @@ def extract(ctx) -> list[dict[str, Any]]:
         sentence = ctx.text[s_start:s_end]
         coll = next((f for f in figs if f["metric"] == "awards_collectives"), None)
         ind = next((f for f in figs if f["metric"] == "awards_individuals"), None)
-        kind = kind_re.search(sentence)
+        first_count = min(f["start"] for f in figs) - s_start
+        kinds = list(kind_re.finditer(sentence))
+        # the distinction named last before the counts ("…, Huân chương Chiến công hạng Nhất, 9 tập thể"),
+        # else the first after them ("15 tập thể … được nhận Bằng khen")
+        kind = next((k for k in reversed(kinds) if k.start() < first_count), None) or next(iter(kinds), None)
         by = by_re.search(sentence)
         start = min(f["start"] for f in figs)
         end = max(f["end"] for f in figs)
@@ -38,7 +57,7 @@ def extract(ctx) -> list[dict[str, Any]]:
         year = next((int(f["period"][:4]) for f in figs if f.get("period") and f["period"][:4].isdigit()), None)
         rec = ctx.base("award", start, end)
         rec.update(
-            award=(kind.group("award") if kind else None),
+            award=(_canonical(kind.group("award")) if kind else None),
             conferred_by=((by.group("by") or by.group("by2")).strip() if by else None),
             collectives=coll["value"] if coll else None,
             individuals=ind["value"] if ind else None,
