@@ -45,7 +45,7 @@ def test_award_patterns_positive(rule, ex):
     m = patterns.compile_pattern(rule["regex"]).search(ex["text"])
     assert m
     for k, v in ex["expect"].items():
-        key = {"award": "award", "conferred_by": "by"}[k]
+        key = {"award": "award", "conferred_by": "by", "field": "field"}[k]
         got = m.group(key) or (m.groupdict().get("by2") if key == "by" else None)
         assert got.strip() == v
 
@@ -74,7 +74,7 @@ def test_award_without_a_named_distinction():
     (award,) = _records("Dịp này, hội nghị khen thưởng 19 tập thể và 34 cá nhân có nhiều thành tích xuất sắc "
                         "trong công tác cải cách hành chính năm 2022.", "award")
     assert award["award"] is None and (award["collectives"], award["individuals"]) == (19, 34)
-    assert award["year"] == 2022
+    assert award["year"] == 2022 and award["field"] == "cải cách hành chính"
 
 
 def test_one_official_record_per_person_with_the_fullest_titles():

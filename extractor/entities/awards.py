@@ -62,7 +62,7 @@ def extract(ctx) -> list[dict[str, Any]]:
             collectives=coll["value"] if coll else None,
             individuals=ind["value"] if ind else None,
             year=year,
-            field=None,
+            field=(fld.group("field").strip() if (fld := _rules()["awards.field"].search(sentence)) else None),
             figures=[f["id"] for f in figs],
         )
         out.append(rec)
