@@ -207,3 +207,12 @@ def test_award_kind_is_the_one_named_before_the_counts_and_canonical():
     assert award["award"] == "Huân chương" and (award["collectives"], award["individuals"]) == (9, 5)
     (award,) = _records("Chủ tịch UBND thành phố tặng giấy khen cho 2 tập thể và 7 cá nhân.", "award")
     assert award["award"] == "Giấy khen" and award["conferred_by"] == "Chủ tịch UBND thành phố"
+
+
+def test_official_locality_local_from_the_article_national_none():
+    text = ("UBND TP Cần Thơ tổ chức hội nghị cải cách hành chính.\n\nPhó Chủ tịch UBND thành phố Nguyễn Văn Hồng "
+            "và Thứ trưởng Bộ Nội vụ Nguyễn Trọng Thừa cùng dự.\n\nBộ trưởng Khoa học và Công nghệ Chu Ngọc Anh phát biểu.")
+    recs = _records(text, "official")
+    loc = {r["name"]: r["locality"] for r in recs}
+    assert loc == {"Nguyễn Văn Hồng": "TP Cần Thơ", "Nguyễn Trọng Thừa": None, "Chu Ngọc Anh": None}
+    assert next(r for r in recs if r["name"] == "Chu Ngọc Anh")["titles"] == ["Bộ trưởng Khoa học và Công nghệ"]

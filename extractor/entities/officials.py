@@ -55,7 +55,7 @@ def _res():
 def _bodies():
     """A ministry or department named with its full name, whose commas, dashes and "và" are
     inside the name ("Bộ Văn hóa, Thể thao và Du lịch"; departments: patterns/rankings.yaml)."""
-    return compile_pattern(r"(?<![\p{L}\p{M}])(?:Sở|Bộ)\s+(?:\L<departments>)(?![\p{L}\p{M}])")
+    return compile_pattern(r"(?<![\p{L}\p{M}])(?:\L<departments>)(?![\p{L}\p{M}])")
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -246,6 +246,11 @@ def _org(title: str) -> str | None:
     return rest or None
 
 
+@lru_cache(maxsize=1)
+def _national():
+    return compile_pattern(r"(?-i:(?<![\p{L}\p{M}])(?:\L<national_words>)(?![\p{L}\p{M}]))")
+
+
 def _fullness(m: Mention) -> tuple[int, int]:
     """More titles first, then longer ones ("Thứ trưởng Bộ Thông tin và Truyền thông" over "Thứ trưởng")."""
     return len(m.titles), sum(len(t) for t in m.titles)
@@ -270,6 +275,8 @@ def extract(ctx) -> list[dict[str, Any]]:
         org = next((o for o in (_org(t) for t in m.titles) if o), None)
         loc = next((x.group(0) for x in (_LOC.search(t) for t in m.titles) if x), None)
         rec = ctx.base("official", m.start, m.end)
-        rec.update(name=m.name, titles=m.titles, organization=org, locality=loc or ctx.article.locality)
+        if loc is None and not any(_national().search(t) for t in m.titles):
+            loc = ctx.article.locality  # "Chủ tịch UBND Thành phố": the article's city
+        rec.update(name=m.name, titles=m.titles, organization=org, locality=loc)
         out.append(rec)
     return out
