@@ -113,6 +113,10 @@ def test_ranking_pattern_positive(rule, ex):
         assert int(_rk._YEAR.search(t).group(1)) == want["year"]
     elif rule["id"] == "rankings.level":
         assert _rk._last(levels, t)[0] == want["level"]
+    elif rule["id"] == "rankings.next":
+        recs = sorted(_records(t, "ranking"), key=lambda r: r["start"])
+        assert [r["entity"] for r in recs if r["rank"] and r["rank"] > 1] == want["ranks"]
+        assert [r["rank"] for r in recs] == list(range(1, len(recs) + 1))
     else:
         pos = _rk._positions(t, 0, len(t))[0]  # the first position the example states
         rank, from_bottom = pos.ranks[0]
@@ -127,6 +131,8 @@ def test_ranking_pattern_negative(rule, ex):
         assert _rk._last(indices, t) is None
     elif rule["id"] == "rankings.level":
         assert _rk._last(levels, t) is None
+    elif rule["id"] == "rankings.next":
+        assert [r for r in _records(t, "ranking") if r["rank"] and r["rank"] > 1] == []
     else:
         assert _rk._positions(t, 0, len(t)) == []
 
@@ -216,3 +222,4 @@ def test_official_locality_local_from_the_article_national_none():
     loc = {r["name"]: r["locality"] for r in recs}
     assert loc == {"Nguyễn Văn Hồng": "TP Cần Thơ", "Nguyễn Trọng Thừa": None, "Chu Ngọc Anh": None}
     assert next(r for r in recs if r["name"] == "Chu Ngọc Anh")["titles"] == ["Bộ trưởng Khoa học và Công nghệ"]
+

@@ -40,7 +40,8 @@ def _res():
     dept = compile_pattern(r"\L<departments>")
     unit_level = [(lvl, regex.compile(src, regex.I)) for lvl, src in _UNIT_LEVEL]
     other = compile_pattern(rs["rankings.index"]["other_index"])
-    return indices, levels, rs["rankings.position"]["_regex"], entity, shared, dept, unit_level, other
+    return (indices, levels, rs["rankings.position"]["_regex"], entity, shared, dept, unit_level, other,
+            rs["rankings.next"]["_regex"])
 
 
 def _last(pats, text):
@@ -142,6 +143,7 @@ def extract(ctx) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     seen: set[tuple] = set()
     para = -1
+    last_rank: int | None = None   # the last rank from the top, for "tiếp theo là A, B"
     for s in ctx.sentences:
         if s.paragraph != para:
             para, level = s.paragraph, None
@@ -149,6 +151,8 @@ def extract(ctx) -> list[dict[str, Any]]:
         if not found and _res()[7].search(s.text):
             index = None  # "Chỉ số sẵn sàng cho phát triển CNTT": another index altogether
         if found:
+            if found[0] != index:
+                last_rank = None
             index = found[0]
             y = (_YEAR.search(s.text, found[1]) or _YEAR_AFTER.match(s.text, found[2])
                  or next(reversed(list(_YEAR.finditer(s.text, 0, found[1]))), None))  # "năm 2016, chỉ số …"
@@ -161,6 +165,7 @@ def extract(ctx) -> list[dict[str, Any]]:
         if index is None:
             continue
         bounds = [s.start] + [s.start + m.end() for m in _CLAUSE.finditer(s.text)] + [s.end]
+        taken: set[int] = set()   # entity starts this sentence's positions claimed
         for cs, ce in zip(bounds, bounds[1:]):
             positions = _positions(text, cs, ce)
             if not positions:
@@ -177,6 +182,9 @@ def extract(ctx) -> list[dict[str, Any]]:
                 for i, (rank, from_bottom) in zip(picks, p.ranks):
                     used.add(i)
                     es, ee, name = ents[i]
+                    taken.add(es)
+                    if rank is not None:
+                        last_rank = rank
                     key = (index, name, rank, from_bottom)
                     if key in seen:
                         continue
@@ -186,6 +194,20 @@ def extract(ctx) -> list[dict[str, Any]]:
                     rec.update(index=index, level=_level_of(name, level), year=year or _article_year(ctx),
                                rank=rank, from_bottom=from_bottom, entity=name)
                     out.append(rec)
+        nxt = _res()[8].search(text, s.start, s.end)
+        if nxt and last_rank is not None:  # "tiếp theo là Bộ Tài chính …, Bộ Tư pháp …": the next ranks
+            for es, ee, name in _entities(text, nxt.end(), s.end):
+                if es in taken:
+                    continue
+                last_rank += 1
+                key = (index, name, last_rank, None)
+                if key in seen:
+                    continue
+                seen.add(key)
+                rec = ctx.base("ranking", es, ee)
+                rec.update(index=index, level=_level_of(name, level), year=year or _article_year(ctx),
+                           rank=last_rank, from_bottom=None, entity=name)
+                out.append(rec)
     return out
 
 
