@@ -39,7 +39,27 @@ def _province_names_re():
 
 
 # a capitalized syllable right before a bare province name makes it part of a longer name
-_NAME_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])[\p{Lu}][\p{Ll}\p{M}]+\s+$")
+_NAME_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])([\p{Lu}][\p{Ll}\p{M}]+)\s+$")
+_SENTENCE_START = regex.compile(r"(?:^|[.!?:;\n\"“(]\s*)$")
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    from .patterns import lexicon
+
+    return frozenset(fold(x) for x in lexicon()["lists"].get("surnames", []))
+
+
+def name_before(text: str, pos: int) -> bool:
+    """Whether the place name at `pos` ends a longer proper name ("Trương Hòa Bình",
+    "Viettel Tây Ninh"): a capitalized word just before it that is a surname or does not
+    merely start the sentence ("Tại Hà Nội" is a place)."""
+    m = _NAME_BEFORE.search(text, max(0, pos - 12), pos)
+    if not m:
+        return False
+    if fold(m.group(1)) in _surnames():
+        return True
+    return not _SENTENCE_START.search(text, max(0, m.start() - 3), m.start())
 
 @lru_cache(maxsize=1)
 def _aliases() -> dict[str, str]:
@@ -104,7 +124,7 @@ def find_places(title: str | None, text: str) -> list[Place]:
         for m in _province_names_re().finditer(src):
             if any(s <= m.start() < e for s, e in taken):
                 continue
-            if _NAME_BEFORE.search(src, max(0, m.start() - 12), m.start()):
+            if name_before(src, m.start()):
                 continue  # "Phó Thủ tướng Trương Hòa Bình": the end of a person's name
             unit = provinces().get(fold(m.group(0)))
             if unit:
@@ -123,14 +143,36 @@ def province_2025(unit: Unit) -> str | None:
         return None
 
 
-def locate(title: str | None, text: str) -> tuple[str | None, str | None, str | None]:
-    """(locality as written, province, province_2025) of an article, or Nones."""
+def _province_key(name: str | None) -> str | None:
+    """"TP Hồ Chí Minh" / "Hồ Chí Minh" / "Cần Thơ" -> the key of provinces(), or None."""
+    if not name:
+        return None
+    key = fold(regex.sub(r"^(?:TP\.?|Thành\s+phố|Tỉnh)\s+", "", name.strip(), flags=regex.I))
+    return key if key in provinces() else None
+
+
+def locate(title: str | None, text: str, hint: str | None = None,
+           fixed: bool = False) -> tuple[str | None, str | None, str | None]:
+    """(locality as written, province, province_2025) of an article, or Nones.
+
+    `hint`: the province of the news source (corpus/sources.yaml), which breaks ties and is the
+    answer when the text names no place; with `fixed` the province is the hint whatever the text
+    says, and the locality is looked for inside it only."""
     places = find_places(title, text)
+    hint_key = _province_key(hint)
+    hint_short = provinces()[hint_key].short if hint_key else None
+    if fixed and hint_short:
+        places = [p for p in places if p.unit.province == hint_short]
     if not places:
+        if hint_short:
+            unit = provinces()[hint_key]
+            return None, province_label(hint_short), province_2025(unit)
         return None, None, None
     by_province: Counter[str] = Counter()
     for p in places:
         by_province[p.unit.province] += p.weight
+    if hint_short and hint_short in by_province:
+        by_province[hint_short] += 0.25  # the source's own province wins a tie
     ranked = by_province.most_common(2)
     province, top = ranked[0]
     if len(ranked) > 1 and ranked[1][1] >= top:
@@ -146,10 +188,22 @@ def locate(title: str | None, text: str) -> tuple[str | None, str | None, str | 
     return best.written, province_label(province), province_2025(best.unit)
 
 
+def _registry_province(url: str | None) -> str | None:
+    try:
+        from .sources import source_for_url
+
+        src = source_for_url(url)
+        return src.province if src else None
+    except Exception:  # no registry, or an unreadable one: the text alone decides
+        return None
+
+
 def resolve(ctx) -> list[dict]:
     a = ctx.article
-    if a.locality is None or a.province is None:
-        locality, province, p2025 = locate(a.title, a.text)
+    if a.locality is None or a.province is None or "province_2025" not in a.extra:
+        preset = a.province  # the reader's (the news source's) province is kept
+        hint = preset or _registry_province(a.url)
+        locality, province, p2025 = locate(a.title, a.text, hint=hint, fixed=preset is not None)
         a.locality = a.locality or locality
         a.province = a.province or province
         if p2025 and "province_2025" not in a.extra:

@@ -61,3 +61,21 @@ def test_abbreviated_provinces_and_districts():
 
 def test_provinces_named_alike_give_no_place():
     assert locate("Nhiều người đi đăng ký kết hôn phải đóng tiền", "Tại TPHCM, Hà Nội, Quảng Ninh, người dân phản ánh.") == (None, None, None)
+
+
+def test_the_news_sources_province_breaks_ties_and_fills_silence():
+    text = "Tại Hà Nội và Hải Phòng, người dân phản ánh."
+    assert locate("Tin", text) == (None, None, None)
+    assert locate("Tin", text, hint="Hải Phòng")[1] == "Hải Phòng"
+    assert locate("Tin", "Không nói đến nơi nào cả.", hint="Cần Thơ") == (None, "Cần Thơ", "Cần Thơ")
+    # the reader's province is kept; the locality is looked for inside it
+    assert locate("Tin", "UBND huyện Kiến Thụy và TP Cần Thơ.", hint="Cần Thơ", fixed=True)[:2] == ("TP Cần Thơ", "Cần Thơ")
+    assert locate("Tin", "Hội nghị ở TP Hồ Chí Minh.", hint="TP Hồ Chí Minh")[1] == "TP Hồ Chí Minh"
+
+
+def test_registry_hint_for_a_url():
+    from extractor.api import extract_text
+
+    art = extract_text("Hội nghị tổng kết công tác cải cách hành chính, giải quyết 1.245 hồ sơ.",
+                       url="https://baocantho.com.vn/tin-a1.html", prefilter=False)[0]
+    assert art["province"] == "Cần Thơ"

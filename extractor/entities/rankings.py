@@ -13,6 +13,7 @@ from typing import Any
 import regex
 
 from ..patterns import compile_pattern, rules
+from ..places import name_before
 
 _PROVINCE_CITIES = {"hà nội", "hồ chí minh", "hải phòng", "đà nẵng", "cần thơ", "huế"}
 # "chỉ số cải cách hành chính 2015", "Chỉ số CCHC (PAR Index) 2023": the year right after the index
@@ -66,7 +67,7 @@ def _entities(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
         out.append((m.start(), m.end(), regex.sub(r"\s+", " ", m.group(0))))
         taken.append((m.start(), m.end()))
     for m in _province_re().finditer(text, start, end):  # "Đà Nẵng dẫn đầu", "… là Đồng Tháp"
-        if any(s <= m.start() < e for s, e in taken) or _NAME_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        if any(s <= m.start() < e for s, e in taken) or name_before(text, m.start()):
             continue
         out.append((m.start(), m.end(), m.group(0)))
     out.sort()
@@ -110,8 +111,6 @@ def _province_re():
     return regex.compile(r"(?<![\p{L}\p{M}])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\p{L}\p{M}])")
 
 
-# a capitalized syllable right before a province name makes it part of a longer name
-_NAME_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])[\p{Lu}][\p{Ll}\p{M}]+\s+$")
 
 
 def _level_of(entity: str, default: str | None) -> str | None:
