@@ -112,17 +112,32 @@ def _is_official_title(title: str) -> bool:
     return bool(gov.search(org))
 
 
+@lru_cache(maxsize=1)
+def _non_names() -> frozenset[str]:
+    return frozenset(fold(x) for x in lexicon()["lists"]["non_names"])
+
+
+@lru_cache(maxsize=1)
+def _name_enders():
+    return compile_pattern(r"(?-i:\L<award_kinds>)(?![\p{L}\p{M}])")
+
+
 def _names(sentence: str, base: int) -> list[tuple[int, int]]:
     """Person-name spans (absolute) in a sentence: 2-4 capitalized syllables starting with a
     surname (or any, right after ông/bà/đồng chí). After an admin word ("TP", "huyện") a
     leading place name is skipped ("UBND TP Hà Nội Trần Sỹ Thanh"); after an org word
     ("Sở", "Bộ", "Ảnh:") the run is not a person."""
     _, _, honor, surnames = _res()
-    places = place_names()
+    places = place_names() | _non_names()
     out = []
     for m in _CAPRUN.finditer(sentence):
         sylls = [x.group(0) for x in regex.finditer(_SYL, m.group(0))]
         starts = [m.start() + x.start() for x in regex.finditer(_SYL, m.group(0))]
+        run_end = m.end()
+        for k in range(1, len(sylls)):  # "Lương Cường Huân chương …": the name ends before the award
+            if _name_enders().match(sentence, starts[k]):
+                sylls, starts, run_end = sylls[:k], starts[:k], starts[k - 1] + len(sylls[k - 1])
+                break
         before = max(0, m.start() - 24)  # what precedes a name is a word or two: look no further
         honored = bool(honor.search(sentence, before, m.start()))
         after_org = bool(_ORG_BEFORE.search(sentence, before, m.start()))
@@ -147,7 +162,7 @@ def _names(sentence: str, base: int) -> list[tuple[int, int]]:
                 continue
             if fold(" ".join(sylls[i:])) in places:
                 break  # "Sở Thông tin và Truyền thông Hà Nội": a city, not the next person
-            out.append((base + starts[i], base + m.end()))
+            out.append((base + starts[i], base + run_end))
             break
     return out
 
@@ -181,9 +196,9 @@ def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]
     for ns in name_starts:
         if start < ns < end:
             end = ns
-    words = list(regex.finditer(r"\S+", text[start:end]))
-    if len(words) > 16:
-        end = start + words[15].end()
+    words = list(regex.finditer(r"[\p{L}\p{N}][^\s]*", text[start:end]))  # dashes are no words
+    if len(words) > 20:
+        end = start + words[19].end()
     return len(text[:end].rstrip())
 
 
@@ -217,6 +232,7 @@ def mentions(text: str, s_start: int, s_end: int) -> list[Mention]:
         if chain:
             m.start = chain[0][0]
         # titles after the name: "Hoàng Tùng, Phó Bí thư Thành ủy, Chủ tịch UBND, …"
+        n_before = len(m.titles)
         sep = _SEP_AFTER_NAME.match(text, ne)
         pos = sep.end() if sep else None
         while pos is not None and pos < s_end:
@@ -224,8 +240,13 @@ def mentions(text: str, s_start: int, s_end: int) -> list[Mention]:
             if not t:
                 break
             te = _title_phrase(text, pos, s_end, names)
-            if any(te <= ns2 <= te + 2 for ns2, _ in names):
-                break  # "…, Phó Chủ tịch UBND TP Trần Vĩnh Tuyến": the title is the next person's
+            if any(te <= ns2 <= te + 2 and not text[te:ns2].strip() for ns2, _ in names):
+                # "…, Phó Chủ tịch UBND TP Trần Vĩnh Tuyến": the title is the next person's, and so
+                # are the titles chained before it ("Lương Cường, Phó thủ tướng, Bộ trưởng Ngoại giao
+                # Bùi Thanh Sơn")
+                del m.titles[n_before:]
+                m.end = ne
+                break
             m.titles.append(text[pos:te])
             m.end = te
             nxt = _TITLE_SEP.match(text, te)
