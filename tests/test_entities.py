@@ -223,3 +223,12 @@ def test_official_locality_local_from_the_article_national_none():
     assert loc == {"Nguyễn Văn Hồng": "TP Cần Thơ", "Nguyễn Trọng Thừa": None, "Chu Ngọc Anh": None}
     assert next(r for r in recs if r["name"] == "Chu Ngọc Anh")["titles"] == ["Bộ trưởng Khoa học và Công nghệ"]
 
+
+
+def test_ranking_of_the_articles_own_province():
+    recs = [r for r in extract_text("Năm 2022, Chỉ số CCHC của tỉnh xếp hạng 12/63 tỉnh, thành phố, tăng 3 bậc.",
+                                     province="Hậu Giang", prefilter=False) if r["kind"] == "ranking"]
+    assert [(r["index"], r["level"], r["entity"], r["rank"], r["year"]) for r in recs] == \
+        [("PAR Index", "tỉnh", "Hậu Giang", 12, 2022)]
+    # a position with no body and no province to fall back on is left alone
+    assert _rankings("Năm 2022, Chỉ số CCHC của tỉnh xếp hạng 12/63 tỉnh, thành phố.") == set()

@@ -18,7 +18,10 @@ from ..places import name_before
 _PROVINCE_CITIES = {"hà nội", "hồ chí minh", "hải phòng", "đà nẵng", "cần thơ", "huế"}
 # "chỉ số cải cách hành chính 2015", "Chỉ số CCHC (PAR Index) 2023": the year right after the index
 _YEAR_AFTER = regex.compile(r"\s*(?:\([^)]{0,20}\)\s*)?((?:19|20)\d\d)\b")
-_YEAR = regex.compile(r"\bnăm\s+((?:19|20)\d\d)\b")
+# the article's own province named without its name: "của tỉnh xếp thứ 10/63", "tỉnh ta đứng thứ 5"
+_SELF = regex.compile(r"(?<![\p{L}\p{M}])(?:tỉnh|thành\s+phố|Thành\s+phố)(?:\s+(?:ta|nhà))?"
+                      r"(?=\s*(?:[,.;:]|(?:năm\s+\d{4}\s+)?(?:xếp|đứng|đạt|tăng|giảm|tiếp\s+tục|vươn\s+lên|vẫn)\b))")
+_YEAR = regex.compile(r"\b(?i:năm)\s+((?:19|20)\d\d)\b")
 _CLAUSE = regex.compile(r";|,\s*trong\s+khi\s+|\s+trong\s+khi\s+|,\s*còn\s+")
 _UNIT_LEVEL = [("sở", r"^(?-i:Sở)\b"), ("bộ", r"^(?-i:Bộ)\b"), ("tỉnh", r"^tỉnh\b"),
                ("huyện", r"^(?:huyện|quận|thị\s+xã|thành\s+phố|TP)\b"), ("xã", r"^(?:xã|phường|thị\s+trấn)\b")]
@@ -92,6 +95,8 @@ def _positions(text: str, start: int, end: int) -> list[Position]:
             ranks = [(None, 1)]
         elif m.group("second_last"):
             ranks = [(None, 2)]
+        elif m.group("nth2") or m.group("nth3"):
+            ranks = [(int(m.group("nth2") or m.group("nth3")), None)]
         else:
             ranks = [(_ordinal(n), None) for n in regex.findall(r"thứ\s+(\w+)", m.group("nth"))]
         out.append(Position(m.start(), m.end(), ranks))
@@ -176,6 +181,13 @@ def extract(ctx) -> list[dict[str, Any]]:
                 before = [i for i, e in enumerate(ents) if e[1] <= p.start and i not in used]
                 after = [i for i, e in enumerate(ents) if e[0] >= p.end and i not in used]
                 picks = before[-k:] if len(before) >= k else after[:k]
+                if not picks and k == 1 and ctx.article.province and _SELF.search(text, cs, p.end):
+                    # "Chỉ số CCHC năm 2022 của tỉnh xếp thứ 10/63": the article's own province
+                    ents.append((p.start, p.start, ctx.article.province))
+                    picks = [len(ents) - 1]
+                    level_here = "tỉnh"
+                else:
+                    level_here = None
                 if len(picks) != k:
                     continue  # a position without a body it could belong to: leave it
                 for i, (rank, from_bottom) in zip(picks, p.ranks):
@@ -190,8 +202,8 @@ def extract(ctx) -> list[dict[str, Any]]:
                     seen.add(key)
                     a, b = min(es, p.start), max(ee, p.end)
                     rec = ctx.base("ranking", a, b)
-                    rec.update(index=index, level=_level_of(name, level), year=year or _article_year(ctx),
-                               rank=rank, from_bottom=from_bottom, entity=name)
+                    rec.update(index=index, level=level_here or _level_of(name, level),
+                               year=year or _article_year(ctx), rank=rank, from_bottom=from_bottom, entity=name)
                     out.append(rec)
         nxt = _res()[8].search(text, s.start, s.end)
         if nxt and last_rank is not None:  # "tiếp theo là Bộ Tài chính …, Bộ Tư pháp …": the next ranks
