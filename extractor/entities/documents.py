@@ -14,6 +14,10 @@ from ..patterns import load_file, rules
 from ..reading.dates import find_date
 
 
+# a number with a code after it, the least every document number has
+_GATE = regex.compile(r"\d\s*[-/]\s*(?:(?:19|20)\d\d\s*/\s*)?[\p{Lu}Đ]")
+
+
 @lru_cache(maxsize=1)
 def _rules():
     return [(r["id"], r["_regex"]) for r in rules("documents")]
@@ -49,6 +53,8 @@ def parse_doc_date(s: str | None) -> str | None:
 def find_documents(text: str) -> list[dict[str, Any]]:
     """(fields, start, end) of every document mention, typed ones first claiming their span."""
     out: list[dict[str, Any]] = []
+    if not _GATE.search(text):
+        return out  # no "769/QĐ", "18-NQ", "30/2018/QĐ" anywhere: no document number to read
     taken: list[tuple[int, int]] = []
     for rid, pat in _rules():
         for m in pat.finditer(text):
