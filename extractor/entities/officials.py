@@ -14,10 +14,14 @@ from typing import Any
 import regex
 
 from ..gazetteer import place_names
-from ..normalize import fold
+from ..normalize import fold as _fold_uncached
 from ..patterns import compile_pattern, lexicon
 
 _SYL = r"[\p{Lu}][\p{Ll}\p{M}]*"          # one capitalized syllable
+_SYL_RE = regex.compile(_SYL)
+_CAP_WORD = regex.compile(r"[\p{Lu}][\p{L}\p{M}]*")
+_WORD = regex.compile(r"[\p{L}\p{N}][^\s]*")
+_SPACES = regex.compile(r"\s+")
 _CAPRUN = regex.compile(r"(?<![\p{L}\p{M}])" + _SYL + r"(?:\s+" + _SYL + r")*(?![\p{L}\p{M}])")
 # words after which a capitalized run names a place or a body, not a person ("Sở Tư pháp")
 _ORG_BEFORE = regex.compile(r"(?:\b(?:Sở|Bộ|Cục|Ban|Ủy\s+ban|đường|Đường|Trường|Công\s+ty|Tập\s+đoàn|"
@@ -32,6 +36,9 @@ _PHRASE_END = regex.compile(r"[,;:()\n]|(?<!\b(?:TP|Tp|Q|P|TX|T\.Ư|Th|TS|ThS))\
 _COMMA_GAP = regex.compile(r"\s*(?:,\s*)?")
 _TITLE_SEP = regex.compile(r"\s*(?:,|;|\skiêm\s)\s*")
 _SEP_AFTER_NAME = regex.compile(r"\s*(?:,|-|–|—|\()\s*")
+
+
+fold = lru_cache(maxsize=1 << 16)(_fold_uncached)  # names and places repeat: fold each once
 
 
 @dataclass
@@ -131,8 +138,9 @@ def _names(sentence: str, base: int) -> list[tuple[int, int]]:
     places = place_names() | _non_names()
     out = []
     for m in _CAPRUN.finditer(sentence):
-        sylls = [x.group(0) for x in regex.finditer(_SYL, m.group(0))]
-        starts = [m.start() + x.start() for x in regex.finditer(_SYL, m.group(0))]
+        found = list(_SYL_RE.finditer(m.group(0)))
+        sylls = [x.group(0) for x in found]
+        starts = [m.start() + x.start() for x in found]
         run_end = m.end()
         for k in range(1, len(sylls)):  # "Lương Cường Huân chương …": the name ends before the award
             if _name_enders().match(sentence, starts[k]):
@@ -182,7 +190,7 @@ def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]
             pos = m.end()
             continue
         if m.group(0).strip() in ("-", "–", "—"):
-            nxt = regex.match(r"[\p{Lu}][\p{L}\p{M}]*", text[m.end():limit])
+            nxt = _CAP_WORD.match(text, m.end(), limit)
             if nxt and m.end() not in name_starts and not titles.match(text, m.end()):
                 pos = m.end()  # "Sở Lao động - Thương binh và Xã hội": the dash is inside a name
                 continue
@@ -196,7 +204,7 @@ def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]
     for ns in name_starts:
         if start < ns < end:
             end = ns
-    words = list(regex.finditer(r"[\p{L}\p{N}][^\s]*", text[start:end]))  # dashes are no words
+    words = list(_WORD.finditer(text[start:end]))  # dashes are no words
     if len(words) > 20:
         end = start + words[19].end()
     return len(text[:end].rstrip())
@@ -251,7 +259,7 @@ def mentions(text: str, s_start: int, s_end: int) -> list[Mention]:
             m.end = te
             nxt = _TITLE_SEP.match(text, te)
             pos = nxt.end() if nxt else None
-        m.titles = [regex.sub(r"\s+", " ", t).strip(" -–—") for t in m.titles if t.strip()]
+        m.titles = [_SPACES.sub(" ", t).strip(" -–—") for t in m.titles if t.strip()]
         if m.titles and any(_is_official_title(t) for t in m.titles):
             out.append(m)
     return out
