@@ -24,10 +24,26 @@ def _init_worker() -> None:
     from . import api, pipeline  # noqa: F401
 
 
-def _work(batch: list[Article | ReadError]) -> list[Result]:
+def _pack(item: Any) -> Any:
+    """ReadError is an exception whose __init__ takes two arguments: it does not survive
+    pickling (and a result that cannot be unpickled hangs a Pool), so it travels as a tuple."""
+    return ("\0ReadError", item.source, item.reason) if isinstance(item, ReadError) else item
+
+
+def _unpack(item: Any) -> Any:
+    if isinstance(item, tuple) and len(item) == 3 and item[0] == "\0ReadError":
+        return ReadError(item[1], item[2])
+    return item
+
+
+def _work(batch: list[Any]) -> list[Any]:
     from .api import safe_extract
 
-    return [item if isinstance(item, ReadError) else safe_extract(item) for item in batch]
+    out = []
+    for item in batch:
+        item = _unpack(item)
+        out.append(_pack(item if isinstance(item, ReadError) else safe_extract(item)))
+    return out
 
 
 def extract_many(items: Iterable[Article | ReadError], jobs: int = 1, chunksize: int = 8,
@@ -49,13 +65,14 @@ def extract_many(items: Iterable[Article | ReadError], jobs: int = 1, chunksize:
         pending: deque = deque()
         while True:
             while len(pending) < window:
-                chunk = list(islice(it, chunksize))
+                chunk = [_pack(x) for x in islice(it, chunksize)]
                 if not chunk:
                     break
                 pending.append(pool.apply_async(_work, (chunk,)))
             if not pending:
                 break
-            yield from pending.popleft().get()
+            for res in pending.popleft().get():
+                yield _unpack(res)
 
 
 def _work_iter(items: Iterable[Article | ReadError]) -> Iterator[Result]:
