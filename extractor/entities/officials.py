@@ -142,8 +142,8 @@ def _names(sentence: str, base: int) -> list[tuple[int, int]]:
         sylls = [x.group(0) for x in found]
         starts = [m.start() + x.start() for x in found]
         run_end = m.end()
-        for k in range(1, len(sylls)):  # "Lương Cường Huân chương …": the name ends before the award
-            if _name_enders().match(sentence, starts[k]):
+        for k in range(1, len(sylls)):  # "Lương Cường Huân chương", "Lê Minh Hưng Trưởng ban": the name ends
+            if _name_enders().match(sentence, starts[k]) or _res()[0].match(sentence, starts[k]):
                 sylls, starts, run_end = sylls[:k], starts[:k], starts[k - 1] + len(sylls[k - 1])
                 break
         before = max(0, m.start() - 24)  # what precedes a name is a word or two: look no further
@@ -243,6 +243,8 @@ def mentions(text: str, s_start: int, s_end: int) -> list[Mention]:
         n_before = len(m.titles)
         sep = _SEP_AFTER_NAME.match(text, ne)
         pos = sep.end() if sep else None
+        if sep is None and text[ne:ne + 1] == " " and text[ne + 1:ne + 2].isupper():
+            pos = ne + 1  # "Ông Lê Minh Hưng Trưởng ban Tổ chức Trung ương": a capitalized title, no comma
         while pos is not None and pos < s_end:
             t = titles_re.match(text, pos)
             if not t:
