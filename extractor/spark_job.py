@@ -63,8 +63,11 @@ def extract_article_rows(rows: Iterable[Any]) -> Iterator[tuple]:
     def results():
         for n, row in enumerate(rows):
             obj = row.asDict() if hasattr(row, "asDict") else dict(row)
+            name = obj.pop("_file", None) or "table"
+            if name.startswith("file:"):
+                name = urlsplit(name).path
             try:
-                art = article_from_obj(obj, obj.pop("_file", "table"), n)
+                art = article_from_obj(obj, name, n)
             except ReadError as e:
                 yield e
                 continue
@@ -73,28 +76,56 @@ def extract_article_rows(rows: Iterable[Any]) -> Iterator[tuple]:
     yield from _rows(results())
 
 
+def _is_warc(name: str) -> bool:
+    return name.lower().endswith((".warc", ".warc.gz", ".arc", ".arc.gz"))
+
+
+def _warc_files(spark, pattern: str) -> list[str]:
+    """WARC files matching a path, glob or folder, listed through Hadoop's file system (so
+    hdfs:// and s3a:// work as well as local paths)."""
+    jvm = spark.sparkContext._jvm
+    hpath = jvm.org.apache.hadoop.fs.Path(pattern)
+    fs = hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    out = []
+    for st in fs.globStatus(hpath) or []:
+        if st.isDirectory():
+            out += [str(x.getPath()) for x in fs.listStatus(st.getPath()) if _is_warc(str(x.getPath()))]
+        elif _is_warc(str(st.getPath())):
+            out.append(str(st.getPath()))
+    return out
+
+
+def _is_file(spark, path: str) -> bool:
+    if any(ch in path for ch in "*?[{"):
+        return False
+    jvm = spark.sparkContext._jvm
+    hpath = jvm.org.apache.hadoop.fs.Path(path)
+    fs = hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    return fs.isFile(hpath)
+
+
 def run(spark, inputs: list[str], output: str, fmt: str = "auto", partitions: int | None = None) -> int:
     """Extract `inputs` and write Parquet to `output`; returns the number of rows written."""
-    warcs = [p for p in inputs if ".warc" in p or ".arc" in p]
-    tables = [p for p in inputs if p not in warcs]
+    warc_files: list[str] = []
+    tables: list[str] = []
+    for p in inputs:  # a WARC file, glob or folder of WARCs; anything else is an article table
+        found = _warc_files(spark, p)
+        if found:
+            warc_files += found
+        else:
+            tables.append(p)
     frames = []
-    if warcs:
-        paths = []
-        for p in warcs:  # expand globs and folders through Hadoop's file system
-            jvm = spark.sparkContext._jvm
-            hpath = jvm.org.apache.hadoop.fs.Path(p)
-            fs = hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-            statuses = fs.globStatus(hpath) or []
-            for st in statuses:
-                if st.isDirectory():
-                    paths += [str(x.getPath()) for x in fs.listStatus(st.getPath()) if ".warc" in str(x.getPath())]
-                else:
-                    paths.append(str(st.getPath()))
+    if warc_files:
+        paths = sorted(set(warc_files))
         rdd = spark.sparkContext.parallelize(sorted(paths), partitions or max(1, len(paths)))
         frames.append(spark.createDataFrame(rdd.mapPartitions(extract_warc_paths), SCHEMA_DDL))
     for p in tables:
         kind = fmt if fmt != "auto" else ("parquet" if p.endswith(".parquet") or "parquet" in p else "json")
         df = spark.read.parquet(p) if kind == "parquet" else spark.read.json(p)
+        # rows are named as the CLI names them: "<input>#<id>" (or their url)
+        from pyspark.sql import functions as F
+
+        df = df.withColumn("_file", F.lit(p) if _is_file(spark, p) else F.input_file_name())
         if partitions:
             df = df.repartition(partitions)
         frames.append(spark.createDataFrame(df.rdd.mapPartitions(extract_article_rows), SCHEMA_DDL))
