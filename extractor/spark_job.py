@@ -47,11 +47,31 @@ def extract_warc_paths(paths: Iterable[str]) -> Iterator[tuple]:
 
     def results():
         for p in paths:
-            local = urlsplit(p).path if p.startswith("file:") else p
-            for item in iter_warc(local):
+            scheme = urlsplit(p).scheme
+            if scheme in ("", "file"):
+                items = iter_warc(urlsplit(p).path if scheme else p)
+            else:  # hdfs://, s3a:// …: opened with fsspec on the executor
+                items = _remote_warc(p)
+            for item in items:
                 yield item if isinstance(item, ReadError) else safe_extract(item)
 
     yield from _rows(results())
+
+
+def _remote_warc(path: str) -> Iterator[Any]:
+    from .model import ReadError
+    from .reading.warc import iter_warc
+
+    try:
+        import fsspec
+
+        f = fsspec.open(path.replace("s3a://", "s3://", 1), "rb").open()
+    except Exception as e:  # no fsspec / no s3fs or pyarrow HDFS / no access: name the file, go on
+        yield ReadError(path, f"cannot open on this executor ({e.__class__.__name__}: {e}); "
+                              "install fsspec with s3fs (S3) or pyarrow HDFS support")
+        return
+    with f:
+        yield from iter_warc(path, fileobj=f)
 
 
 def extract_article_rows(rows: Iterable[Any]) -> Iterator[tuple]:

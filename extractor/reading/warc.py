@@ -4,21 +4,23 @@ record; the rest of the file is still read."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import IO
 
 from ..model import Article, ReadError
 
 
-def iter_warc(path: str, source: str | None = None) -> Iterator[Article | ReadError]:
+def iter_warc(path: str, source: str | None = None, fileobj: IO[bytes] | None = None) -> Iterator[Article | ReadError]:
     """Every HTML response (or resource) record of the archive at `path`, read as an article
     whose source and url are the record's target URI; non-HTML records and non-2xx responses
-    are skipped. `source` names the archive in errors about the file itself (default: path)."""
+    are skipped. `source` names the archive in errors about the file itself (default: path);
+    `fileobj` reads an already open binary stream (e.g. from HDFS/S3) instead of opening path."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     from .html import read_html
 
     try:
-        stream = open(path, "rb")
+        stream = fileobj if fileobj is not None else open(path, "rb")
     except OSError as e:
         yield ReadError(source or path, e.strerror or str(e))
         return
