@@ -22,7 +22,7 @@ _SYL_RE = regex.compile(_SYL)
 _CAP_WORD = regex.compile(r"[\p{Lu}][\p{L}\p{M}]*")
 _WORD = regex.compile(r"[\p{L}\p{N}][^\s]*")
 _SPACES = regex.compile(r"\s+")
-_CAPRUN = regex.compile(r"(?<![\p{L}\p{M}])" + _SYL + r"(?:\s+" + _SYL + r")*(?![\p{L}\p{M}])")
+_CAPRUN = regex.compile(r"(?<![\p{L}\p{M}])" + _SYL + r"(?:[ \t\u00a0]+" + _SYL + r")*(?![\p{L}\p{M}])")  # a name never spans lines
 # words after which a capitalized run names a place or a body, not a person ("Sở Tư pháp")
 _ORG_BEFORE = regex.compile(r"(?:\b(?:Sở|Bộ|Cục|Ban|Ủy\s+ban|đường|Đường|Trường|Công\s+ty|Tập\s+đoàn|"
                             r"Tổ|Đoàn|Hội|Viện|Báo|cầu|sông|chợ|Ảnh|ảnh|Nguồn|Theo|Bệnh\s+viện|Nhà\s+xuất\s+bản|Nhà\s+máy|"
@@ -33,7 +33,9 @@ _ADMIN_BEFORE = regex.compile(r"(?:\b(?:TP\.?|Tp\.?|tỉnh|Tỉnh|huyện|Huyệ
 # where a title phrase ends: punctuation (not the point of "TP." / "Q."), or a dash that is not
 # inside a body's name ("Sở Lao động - Thương binh và Xã hội" goes on; "… - đã đề cập" ends)
 _PHRASE_END = regex.compile(r"[,;:()\n]|(?<!\b(?:TP|Tp|Q|P|TX|T\.Ư|Th|TS|ThS))\.|\s*[-–—]\s*")
-_COMMA_GAP = regex.compile(r"\s*(?:,\s*)?")
+# between a title and its holder's name: a comma, or a military rank ("Bộ trưởng Quốc phòng Đại tướng Phan Văn Giang")
+_RANK_GAP = regex.compile(r"\s*(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\s+)?", regex.I)
+_COMMA_GAP = regex.compile(r"\s*(?:,\s*)?(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\s+)?", regex.I)
 _TITLE_SEP = regex.compile(r"\s*(?:,|;|\skiêm\s)\s*")
 _SEP_AFTER_NAME = regex.compile(r"\s*(?:,|-|–|—|\()\s*")
 
@@ -51,7 +53,7 @@ class Mention:
 
 @lru_cache(maxsize=1)
 def _res():
-    titles = compile_pattern(r"(?<![\p{L}\p{M}])(?:\L<titles>)(?![\p{L}\p{M}])")
+    titles = compile_pattern(r"(?<![\p{L}\p{M}])(?<!(?-i:Ban)\s)(?:\L<titles>)(?![\p{L}\p{M}])")  # not "Ban Bí thư"
     stops = compile_pattern(r"(?-i:(?<![\p{L}\p{M}])(?:\L<title_stops>)(?![\p{L}\p{M}]))")
     honor = compile_pattern(r"(?<![\p{L}\p{M}])(?:\L<honorifics>)\s+$")
     surnames = {s.casefold() for s in lexicon()["lists"]["surnames"]}
@@ -250,7 +252,7 @@ def mentions(text: str, s_start: int, s_end: int) -> list[Mention]:
             if not t:
                 break
             te = _title_phrase(text, pos, s_end, names)
-            if any(te <= ns2 <= te + 2 and not text[te:ns2].strip() for ns2, _ in names):
+            if any(te <= ns2 <= te + 24 and _RANK_GAP.fullmatch(text, te, ns2) for ns2, _ in names):
                 # "…, Phó Chủ tịch UBND TP Trần Vĩnh Tuyến": the title is the next person's, and so
                 # are the titles chained before it ("Lương Cường, Phó thủ tướng, Bộ trưởng Ngoại giao
                 # Bùi Thanh Sơn")
