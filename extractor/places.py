@@ -62,6 +62,14 @@ def name_before(text: str, pos: int) -> bool:
     return not _SENTENCE_START.search(text, max(0, m.start() - 3), m.start())
 
 @lru_cache(maxsize=1)
+def _not_places_re():
+    from .patterns import load_file
+
+    names = load_file("places").get("not_places") or ["\uffff"]
+    return regex.compile(r"(?<![\p{L}\p{M}])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\p{L}\p{M}])")
+
+
+@lru_cache(maxsize=1)
 def _aliases() -> dict[str, str]:
     from .patterns import load_file
 
@@ -107,8 +115,10 @@ def find_places(title: str | None, text: str) -> list[Place]:
     out: list[Place] = []
     lead_end = text.find("\n\n") if "\n\n" in text else min(len(text), 400)
     for src, weight_of in ((title or "", lambda pos: 3.0), (text, lambda pos: 2.0 if pos < lead_end else 1.0)):
-        taken = []
+        taken = [m.span() for m in _not_places_re().finditer(src)]  # "châu Á - Thái Bình Dương"
         for m in _unit_re().finditer(src):
+            if any(s <= m.start("name") < e for s, e in taken):
+                continue
             unit = resolve_unit(m.group("kind"), m.group("name"))
             if unit:
                 written = regex.sub(r"\s+", " ", f"{m.group('kind')} {unit.short}")

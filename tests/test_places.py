@@ -79,3 +79,7 @@ def test_registry_hint_for_a_url():
     art = extract_text("Hội nghị tổng kết công tác cải cách hành chính, giải quyết 1.245 hồ sơ.",
                        url="https://baocantho.com.vn/tin-a1.html", prefilter=False)[0]
     assert art["province"] == "Cần Thơ"
+
+
+def test_names_that_contain_a_province_are_no_place():
+    assert locate("Tuyên bố chung", "hợp tác vì hòa bình ở châu Á - Thái Bình Dương và thế giới.") == (None, None, None)
