@@ -142,6 +142,7 @@ def find_places(title: str | None, text: str) -> list[Place]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def province_2025(unit: Unit) -> str | None:
     try:
         from vietnamadminunits import convert_address

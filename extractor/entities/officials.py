@@ -127,6 +127,11 @@ def _non_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _places_and_non_names() -> frozenset[str]:
+    return place_names() | _non_names()
+
+
+@lru_cache(maxsize=1)
 def _name_enders():
     return compile_pattern(r"(?-i:\L<award_kinds>)(?![\p{L}\p{M}])")
 
@@ -137,10 +142,12 @@ def _names(sentence: str, base: int) -> list[tuple[int, int]]:
     leading place name is skipped ("UBND TP Hà Nội Trần Sỹ Thanh"); after an org word
     ("Sở", "Bộ", "Ảnh:") the run is not a person."""
     _, _, honor, surnames = _res()
-    places = place_names() | _non_names()
+    places = _places_and_non_names()
     out = []
     for m in _CAPRUN.finditer(sentence):
         found = list(_SYL_RE.finditer(m.group(0)))
+        if len(found) < 2:
+            continue  # a name has two syllables at least
         sylls = [x.group(0) for x in found]
         starts = [m.start() + x.start() for x in found]
         run_end = m.end()
@@ -148,8 +155,13 @@ def _names(sentence: str, base: int) -> list[tuple[int, int]]:
             if _name_enders().match(sentence, starts[k]) or _res()[0].match(sentence, starts[k]):
                 sylls, starts, run_end = sylls[:k], starts[:k], starts[k - 1] + len(sylls[k - 1])
                 break
+        if len(sylls) < 2:
+            continue
         before = max(0, m.start() - 24)  # what precedes a name is a word or two: look no further
-        honored = bool(honor.search(sentence, before, m.start()))
+        surname_at = [x.casefold() in surnames for x in sylls]
+        honored = not surname_at[0] and bool(honor.search(sentence, before, m.start()))
+        if not honored and not any(surname_at[:-1]):
+            continue  # no surname to start a name, no ông/bà before it
         after_org = bool(_ORG_BEFORE.search(sentence, before, m.start()))
         after_admin = bool(_ADMIN_BEFORE.search(sentence, before, m.start()))
         folded = [fold(x) for x in sylls]
@@ -161,7 +173,7 @@ def _names(sentence: str, base: int) -> list[tuple[int, int]]:
         for i in range(len(sylls)):
             if not 2 <= len(sylls) - i <= 4 or i in in_place:
                 continue
-            if not (honored and i == 0) and sylls[i].casefold() not in surnames:
+            if not (honored and i == 0) and not surname_at[i]:
                 continue
             if i == 0 and after_org:
                 break
