@@ -7,6 +7,7 @@ from the mention with the most titles.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -53,7 +54,10 @@ class Mention:
 
 @lru_cache(maxsize=1)
 def _res():
-    titles = compile_pattern(r"(?<![\p{L}\p{M}])(?<!(?-i:Ban)\s)(?:\L<titles>)(?![\p{L}\p{M}])")  # not "Ban Bí thư"
+    # a lookahead on the titles' first words makes the scan cheap; "Ban Bí thư" is a body, no title
+    firsts = sorted({t.split()[0] for t in lexicon()["lists"]["titles"]}, key=len, reverse=True)
+    titles = compile_pattern(r"(?<![\p{L}\p{M}])(?=(?:" + "|".join(regex.escape(f) for f in firsts) + r")\s)"
+                             r"(?<!(?-i:Ban)\s)(?:\L<titles>)(?![\p{L}\p{M}])")
     stops = compile_pattern(r"(?-i:(?<![\p{L}\p{M}])(?:\L<title_stops>)(?![\p{L}\p{M}]))")
     honor = compile_pattern(r"(?<![\p{L}\p{M}])(?:\L<honorifics>)\s+$")
     surnames = {s.casefold() for s in lexicon()["lists"]["surnames"]}
@@ -224,10 +228,11 @@ def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]
     return len(text[:end].rstrip())
 
 
-def mentions(text: str, s_start: int, s_end: int) -> list[Mention]:
+def mentions(text: str, s_start: int, s_end: int, title_hits: list[tuple[int, int]] | None = None) -> list[Mention]:
     titles_re, stops, _, _ = _res()
     sentence = text[s_start:s_end]
-    title_hits = [(m.start(), m.end()) for m in titles_re.finditer(text, s_start, s_end)]
+    if title_hits is None:
+        title_hits = [(m.start(), m.end()) for m in titles_re.finditer(text, s_start, s_end)]
     # a "name" inside a title is no name: "Trưởng Đoàn Kiểm tra" (Đoàn is a surname too)
     names = [n for n in _names(sentence, s_start) if not any(ts <= n[0] < te for ts, te in title_hits)]
     out = []
@@ -304,10 +309,13 @@ def _fullness(m: Mention) -> tuple[int, int]:
 def extract(ctx) -> list[dict[str, Any]]:
     best: dict[str, Mention] = {}
     order: list[str] = []
+    hits = [(m.start(), m.end()) for m in _res()[0].finditer(ctx.text)]  # one pass over the text
+    starts = [h[0] for h in hits]
     for s in ctx.sentences:
-        if not _res()[0].search(s.text):
-            continue
-        for m in mentions(ctx.text, s.start, s.end):
+        lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
+        if lo == hi:
+            continue  # no title word in the sentence: no official in it
+        for m in mentions(ctx.text, s.start, s.end, [h for h in hits[lo:hi] if h[1] <= s.end]):
             key = fold(m.name)
             if key not in best:
                 order.append(key)
