@@ -66,9 +66,9 @@ def command(corpora, general, reform, limit, naive, memory):
         click.echo(f"{stage:42} {rate:16,.0f} {1000 / rate if rate else 0:11.3f}")
     n, secs = bench.end_to_end(reform_lines)
     e2e = n / secs
-    click.echo(f"\nend to end, reform articles: {e2e:,.0f} articles/s/core ({n} in {secs:.2f} s)")
+    click.echo(f"\nend to end, reform articles: {e2e:,.0f} articles/s/core ({n} in {secs:.2f} CPU s)")
     gn, gsecs = bench.end_to_end(gen_lines)
-    click.echo(f"end to end, ordinary news:   {gn / gsecs:,.0f} articles/s/core ({gn} in {gsecs:.2f} s)")
+    click.echo(f"end to end, ordinary news:   {gn / gsecs:,.0f} articles/s/core ({gn} in {gsecs:.2f} CPU s)")
     pre = timer.rate('general: relevance prefilter')
     click.echo(f"prefilter alone, ordinary:   {pre:,.0f} articles/s/core")
     targets = [("end to end, reform >= 200 articles/s/core", e2e >= 200),
