@@ -66,7 +66,7 @@ def _remote_warc(path: str) -> Iterator[Any]:
         import fsspec
 
         f = fsspec.open(path.replace("s3a://", "s3://", 1), "rb").open()
-    except Exception as e:  # no fsspec / no s3fs or pyarrow HDFS / no access: name the file, go on
+    except Exception as e:  # noqa: BLE001 - no fsspec / no s3fs or pyarrow HDFS / no access: name the file, go on
         yield ReadError(path, f"cannot open on this executor ({e.__class__.__name__}: {e}); "
                               "install fsspec with s3fs (S3) or pyarrow HDFS support")
         return

@@ -38,4 +38,4 @@ def test_bench_corpus_option_and_targets_table():
     assert re.search(r"naive \(underthesea ner on every sentence\): [\d,.]+ articles/s/core \(\d+ sentences\)", out)
     assert re.search(r"ratio cchc / naive: [\d,.]+x", out)
     assert re.search(r"prefilter alone, ordinary:\s+[\d,]+ articles/s/core", out)
-    assert len(re.findall(r"^  (met    |NOT MET)  ", out, re.M)) == 3
+    assert len(re.findall(r"^  (met    |NOT MET)  ", out, re.MULTILINE)) == 3

@@ -6,12 +6,11 @@ import itertools
 import json
 
 import pytest
+from conftest import ROOT, SEEDS, run_cchc
 
 from extractor.model import Article, ReadError
 from extractor.parallel import extract_many
 from extractor.reading import iter_articles
-
-from conftest import ROOT, SEEDS, run_cchc
 
 REFORM = ROOT / "tests" / "data" / "cchc_sample.jsonl"  # 50 articles of /work/shared/corpus/cchc.jsonl
 
@@ -46,7 +45,7 @@ def test_a_failing_article_is_its_own_error_not_the_runs():
 def test_streams_with_a_bounded_window():
     """An endless input: the first results come back after a bounded number of articles is taken."""
     taken = 0
-    text = (SEEDS / sorted(p.name for p in SEEDS.glob("*.txt"))[0]).read_text(encoding="utf-8")
+    text = (SEEDS / min(p.name for p in SEEDS.glob("*.txt"))).read_text(encoding="utf-8")
 
     def endless():
         nonlocal taken

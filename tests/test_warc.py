@@ -6,11 +6,11 @@ import gzip
 import html
 import io
 
+from conftest import ROOT, SEEDS
+
 from extractor.model import Article, ReadError
 from extractor.reading import iter_articles
 from extractor.reading.warc import iter_warc
-
-from conftest import ROOT, SEEDS
 
 PAGES = sorted((ROOT / "corpus" / "pages").glob("*.article.html"))
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -105,7 +105,7 @@ def test_truncated_file_reads_what_it_can_then_names_the_file(tmp_path):
     cut = tmp_path / "cut.warc.gz"
     cut.write_bytes(warc.read_bytes()[:-300])
     items = list(iter_warc(str(cut), source="cc-news/cut.warc.gz"))
-    arts, errs = split(items)
+    arts, _ = split(items)
     assert [a.source for a in arts] == urls[:len(arts)] and len(arts) >= len(urls) - 1
     # the cut record is named (or, if warcio notices first, the file under the name given)
     assert isinstance(items[-1], ReadError) and items[-1].source in (urls[-1], "cc-news/cut.warc.gz")

@@ -20,7 +20,7 @@ def iter_warc(path: str, source: str | None = None, fileobj: IO[bytes] | None = 
     from .html import read_html
 
     try:
-        stream = fileobj if fileobj is not None else open(path, "rb")
+        stream = fileobj if fileobj is not None else open(path, "rb")  # noqa: SIM115 - closed below
     except OSError as e:
         yield ReadError(source or path, e.strerror or str(e))
         return
@@ -45,7 +45,7 @@ def iter_warc(path: str, source: str | None = None, fileobj: IO[bytes] | None = 
                     yield read_html(body, uri, url=uri)
                 except ReadError as e:
                     yield e
-                except Exception as e:  # a record warcio cannot decode: name it, read on
+                except Exception as e:  # noqa: BLE001 - a record warcio cannot decode: name it, read on
                     yield ReadError(uri, f"unreadable WARC record ({e.__class__.__name__}: {e})")
         except (ArchiveLoadFailed, OSError, EOFError, ValueError) as e:
             yield ReadError(source or path, f"WARC file broken after {n} records ({e.__class__.__name__}: {e})")
