@@ -59,20 +59,33 @@ def extract_many(items: Iterable[Article | ReadError], jobs: int = 1, chunksize:
         yield from _work_iter(items)
         return
     window = max(1, window or jobs * 4)
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     it = iter(items)
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    with ctx.Pool(jobs, initializer=_init_worker) as pool:
+    # an executor, not a Pool: a worker that dies (killed, out of memory) breaks the run with
+    # an error instead of leaving it waiting forever for the lost chunk
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker) as pool:
         pending: deque = deque()
-        while True:
-            while len(pending) < window:
-                chunk = [_pack(x) for x in islice(it, chunksize)]
-                if not chunk:
+        done = 0
+        try:
+            while True:
+                while len(pending) < window:
+                    chunk = [_pack(x) for x in islice(it, chunksize)]
+                    if not chunk:
+                        break
+                    pending.append(pool.submit(_work, chunk))
+                if not pending:
                     break
-                pending.append(pool.apply_async(_work, (chunk,)))
-            if not pending:
-                break
-            for res in pending.popleft().get():
-                yield _unpack(res)
+                for res in pending.popleft().result():
+                    done += 1
+                    yield _unpack(res)
+        except BrokenProcessPool as e:
+            raise RuntimeError(f"a worker process died after {done} articles (killed? out of memory?)") from e
+        finally:
+            for f in pending:
+                f.cancel()
 
 
 def _work_iter(items: Iterable[Article | ReadError]) -> Iterator[Result]:

@@ -71,3 +71,21 @@ def test_cli_jobs_2_equals_jobs_1(tmp_path):
     assert a.stdout == b.stdout
     kinds = [json.loads(ln)["kind"] for ln in a.stdout.decode().splitlines() if ln.strip()]
     assert kinds.count("article") == 55 and len(kinds) > 55
+
+
+@pytest.mark.timeout(120)
+def test_a_killed_worker_is_an_error_not_a_hang():
+    import multiprocessing
+    import os
+    import signal
+
+    text = (SEEDS / min(p.name for p in SEEDS.glob("*.txt"))).read_text(encoding="utf-8")
+
+    def articles():
+        for n in range(200):
+            if n == 20:  # the OOM killer takes a worker
+                os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)
+            yield Article(source=f"a{n}", text=text)
+
+    with pytest.raises(RuntimeError, match="worker process died"):
+        list(extract_many(articles(), 2, chunksize=2))
