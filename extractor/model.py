@@ -77,3 +77,6 @@ class ReadError(Exception):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+    def __reduce__(self):  # pickles (worker processes, Spark) with both arguments
+        return (type(self), (self.source, self.reason))

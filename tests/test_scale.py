@@ -1,13 +1,9 @@
-"""All cores and Spark: the same records as one process, whatever runs them."""
+"""All cores: the same records as one process (the Spark job is tested in test_spark.py)."""
 from __future__ import annotations
 
 import html
 import io
-import json
-import os
-import shutil
 
-import pytest
 
 from extractor.api import safe_extract
 from extractor.model import ReadError
@@ -79,40 +75,3 @@ def test_warc_reader(tmp_path):
     truncated.write_bytes(warc.read_bytes()[:-200])
     got = list(iter_warc(str(truncated)))
     assert isinstance(got[-1], ReadError) and len([x for x in got if not isinstance(x, ReadError)]) >= 8
-
-
-@pytest.mark.spark
-def test_spark_job_equals_single_process(tmp_path):
-    if not shutil.which("java"):
-        pytest.skip("Java is not installed (.ci/run installs openjdk-17-jre-headless)")
-    pyspark = pytest.importorskip("pyspark")
-    from pyspark.sql import SparkSession
-
-    from extractor import spark_job
-
-    warc = tmp_path / "in.warc.gz"
-    build_warc(warc)
-    table = tmp_path / "articles.jsonl"
-    table.write_text("".join(json.dumps({"id": f"s{i}", "url": f"https://table.example/{p.stem}",
-                                         "published": "2024-04-13", "text": p.read_text(encoding="utf-8")},
-                                        ensure_ascii=False) + "\n" for i, p in enumerate(sorted(SEEDS.glob("*.txt")))),
-                     encoding="utf-8")
-    os.environ.setdefault("PYSPARK_PYTHON", __import__("sys").executable)
-    spark = (SparkSession.builder.master("local[2]").appName("cchc-test").config("spark.ui.enabled", "false")
-             .config("spark.sql.shuffle.partitions", "2").getOrCreate())
-    try:
-        out = tmp_path / "out"
-        spark_job.run(spark, [str(warc), str(table)], str(out))
-        rows = spark.read.parquet(str(out)).collect()
-    finally:
-        spark.stop()
-    got = sorted(r["record"] for r in rows if r["kind"] != "error")
-    want = single_process(warc)
-    for item in iter_articles([str(table)]):
-        want.extend(safe_extract(item))
-    want = sorted(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in want)
-    assert got == want
-    assert {r["site"] for r in rows if r["kind"] == "article"} >= {"Báo Lào Cai điện tử", "archive.example", "table.example"}
-    errors = [r for r in rows if r["kind"] == "error"]
-    assert len(errors) == 1 and errors[0]["source"] == "https://archive.example/broken.html"
-    assert pyspark.__version__
