@@ -5,7 +5,6 @@ import html
 import io
 
 
-from extractor.api import safe_extract
 from extractor.model import ReadError
 from extractor.parallel import extract_many
 from extractor.reading import iter_articles
@@ -38,15 +37,6 @@ def build_warc(path):
         add("https://archive.example/logo.png", b"\x89PNG....", ctype="image/png")
         add("https://archive.example/broken.html", b"<html><body><p>x</p></body></html>")
         add("https://archive.example/gone.html", b"<html></html>", status="404 Not Found")
-
-
-def single_process(warc):
-    out = []
-    for item in iter_warc(str(warc)):
-        res = item if isinstance(item, ReadError) else safe_extract(item)
-        if not isinstance(res, ReadError):
-            out.extend(res)
-    return out
 
 
 def test_jobs_2_equals_jobs_1():
