@@ -63,7 +63,11 @@ def extract_many(items: Iterable[Article | ReadError], jobs: int = 1, chunksize:
     from concurrent.futures.process import BrokenProcessPool
 
     it = iter(items)
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    # forkserver: workers fork from a clean single-threaded server, never from this process,
+    # whose threads (a progress bar, a server in a test, Twisted) could hold a lock at fork time
+    ctx = mp.get_context("forkserver") if "forkserver" in mp.get_all_start_methods() else mp.get_context("spawn")
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload(["extractor.api", "extractor.pipeline"])
     # an executor, not a Pool: a worker that dies (killed, out of memory) breaks the run with
     # an error instead of leaving it waiting forever for the lost chunk
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker) as pool:
