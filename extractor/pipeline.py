@@ -4,7 +4,8 @@
     -> sentences (nlp.py) -> figures (figures.py) -> officials, awards, documents,
     rankings (entities/) -> places (places.py) -> checks (checks.py)
 
-Every stage takes the `Context` and returns records (plain dicts of the data contract).
+Every stage takes the `Context` and returns typed records (`records.py`: `Figure`, `Official`,
+…); `extract_article` hands them out as the plain dicts of the data contract.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any, Callable
 
 from .model import Article
 from .nlp import Sentence, split_sentences
+from .records import Record
 
 
 @dataclass
@@ -21,7 +23,7 @@ class Context:
     """What the stages share for one article."""
 
     article: Article
-    records: list[dict[str, Any]] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -37,18 +39,16 @@ class Context:
                 return s
         return None
 
-    def of_kind(self, kind: str) -> list[dict[str, Any]]:
-        return [r for r in self.records if r["kind"] == kind]
+    def of_kind(self, kind: str) -> list[Any]:
+        return [r for r in self.records if r.kind == kind]
 
-    def base(self, kind: str, start: int | None = None, end: int | None = None) -> dict[str, Any]:
-        """The common fields of a record; with a span, its text and offsets."""
-        rec: dict[str, Any] = {"kind": kind, "article_id": self.article.article_id, "source": self.article.source}
-        if start is not None and end is not None:
-            rec.update(text=self.text[start:end], start=start, end=end)
-        return rec
+    def span(self, start: int, end: int) -> dict[str, Any]:
+        """The common fields of a record read from text[start:end]: `Figure(**ctx.span(s, e), …)`."""
+        return {"article_id": self.article.article_id, "source": self.article.source,
+                "text": self.text[start:end], "start": start, "end": end}
 
 
-Stage = Callable[[Context], list[dict[str, Any]]]
+Stage = Callable[[Context], list[Record]]
 
 
 def _stages() -> list[tuple[str, Stage]]:
@@ -87,4 +87,4 @@ def extract_article(article: Article, *, only: set[str] | None = None, prefilter
         for name, stage in stages():
             if only is None or name in only:
                 ctx.records.extend(stage(ctx))
-    return [article.record(), *ctx.records]
+    return [article.record(), *(r.to_dict() for r in ctx.records)]

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import regex
 
 from ..patterns import compile_pattern, rules
 from ..places import name_before
+from ..records import Ranking
 
 _PROVINCE_CITIES = {"hà nội", "hồ chí minh", "hải phòng", "đà nẵng", "cần thơ", "huế"}
 # "chỉ số cải cách hành chính 2015", "Chỉ số CCHC (PAR Index) 2023": the year right after the index
@@ -137,14 +137,14 @@ def _level_of(entity: str, default: str | None) -> str | None:
     return default
 
 
-def extract(ctx) -> list[dict[str, Any]]:
+def extract(ctx) -> list[Ranking]:
     indices, levels, *_ = _res()
     text = ctx.text
     if not any(pat.search(text) for _, pat in indices) or not _res()[2].search(text):
         return []  # no index named, or no position stated: nothing to rank
     index = level = None
     year = None
-    out: list[dict[str, Any]] = []
+    out: list[Ranking] = []
     seen: set[tuple] = set()
     para = -1
     last_rank: int | None = None   # the last rank from the top, for "tiếp theo là A, B"
@@ -201,10 +201,9 @@ def extract(ctx) -> list[dict[str, Any]]:
                         continue
                     seen.add(key)
                     a, b = min(es, p.start), max(ee, p.end)
-                    rec = ctx.base("ranking", a, b)
-                    rec.update(index=index, level=level_here or _level_of(name, level),
-                               year=year or _article_year(ctx), rank=rank, from_bottom=from_bottom, entity=name)
-                    out.append(rec)
+                    out.append(Ranking(**ctx.span(a, b), index=index, level=level_here or _level_of(name, level),
+                                       year=year or _article_year(ctx), rank=rank, from_bottom=from_bottom,
+                                       entity=name))
         nxt = _res()[8].search(text, s.start, s.end)
         if nxt and last_rank is not None:  # "tiếp theo là Bộ Tài chính …, Bộ Tư pháp …": the next ranks
             for es, ee, name in _entities(text, nxt.end(), s.end):
@@ -215,10 +214,8 @@ def extract(ctx) -> list[dict[str, Any]]:
                 if key in seen:
                     continue
                 seen.add(key)
-                rec = ctx.base("ranking", es, ee)
-                rec.update(index=index, level=_level_of(name, level), year=year or _article_year(ctx),
-                           rank=last_rank, from_bottom=None, entity=name)
-                out.append(rec)
+                out.append(Ranking(**ctx.span(es, ee), index=index, level=_level_of(name, level),
+                                   year=year or _article_year(ctx), rank=last_rank, from_bottom=None, entity=name))
     return out
 
 
