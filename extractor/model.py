@@ -55,6 +55,7 @@ class Article:
     site: str | None = None
     locality: str | None = None
     province: str | None = None
+    province_2025: str | None = None
     article_id: str = ""
     extra: dict[str, Any] = field(default_factory=dict)   # reader-specific (lead, tags, page id…)
 
@@ -67,7 +68,7 @@ class Article:
         return records.Article(
             article_id=self.article_id, source=self.source, text=self.text, title=self.title,
             published=self.published, author=self.author, url=self.url, site=self.site, locality=self.locality,
-            province=self.province, province_2025=self.extra.get("province_2025") or None).to_dict()
+            province=self.province, province_2025=self.province_2025).to_dict()
 
 
 class ReadError(Exception):
