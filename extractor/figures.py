@@ -32,6 +32,8 @@ _LOCALITY = regex.compile(
 
 
 _CLAUSE_END = regex.compile(r"[;.](?:\s|$)")
+# where what is said of a counted whole begins ("… của Đà Nẵng | đã được trực tuyến hóa")
+_PREDICATE = regex.compile(r"(?<=\s)(?:đã|được|đang|sẽ)\s")
 _OPEN_PAREN = regex.compile(r"\s*\(\s*")
 
 
@@ -48,6 +50,7 @@ class Rule:
     requires: regex.Pattern | None
     allow_delta: bool
     default: bool
+    weak: bool
     priority: int
     order: int
     index_metric: dict[str, str] | None = None   # the metric is the index's (scores.index)
@@ -64,7 +67,8 @@ def _rules() -> tuple[list[Rule], dict[str, str], dict[str, str], regex.Pattern,
             left=r.get("_left"), right=r.get("_right"), phrase=r.get("_phrase"), sentence=r.get("_sentence"),
             unit_text=compile_pattern(r["unit_text"]) if r.get("unit_text") else None,
             requires=compile_pattern(r["requires"]) if r.get("requires") else None,
-            allow_delta=bool(r.get("allow_delta")), default=bool(r.get("default")), priority=int(r.get("priority", 0)), order=n,
+            allow_delta=bool(r.get("allow_delta")), default=bool(r.get("default")),
+            weak=bool(r.get("weak") or r.get("default")), priority=int(r.get("priority", 0)), order=n,
             index_metric=r.get("index_metric"), veto=compile_pattern(r["veto"]) if r.get("veto") else None,
             unless_before=compile_pattern(r["unless_before"]) if r.get("unless_before") else None,
         ))
@@ -100,12 +104,14 @@ class Labelled:
     about: int | None = None   # index of the count a derived rate qualifies
 
 
-def _applies(rule: Rule, q: Quantity, sentence: str, delta: str | None) -> bool:
+def _applies(rule: Rule, q: Quantity, sentence: str, delta: str | None, sentence_left: str = "") -> bool:
     if q.unit_class not in rule.units:
         return False
     if rule.unit_text is not None and not rule.unit_text.search(q.unit_text or ""):
         return False
     if rule.requires is not None and not rule.requires.search(sentence):
+        return False
+    if rule.unless_before is not None and rule.unless_before.search(sentence_left):
         return False
     if delta and not (rule.allow_delta and delta == "down"):
         return False
@@ -153,7 +159,7 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
         right = _CLAUSE_END.split(text[q.end:s_end], maxsplit=1)[0]
         sentence_left = text[s_start:q.start]
         delta = "up" if _delta_up().search(left) else "down" if _delta_down().search(left) else None
-        cands = [r for r in all_rules if _applies(r, q, text[s_start:s_end], delta)]
+        cands = [r for r in all_rules if _applies(r, q, text[s_start:s_end], delta, sentence_left)]
         veto = next((r for r in vetoes if q.unit_class in r.units and r.veto.search(left)), None)
         if veto is not None:
             lab.metric, lab.rule = veto.metric, veto.id
@@ -165,10 +171,17 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
             heads = list(_rate_head().finditer(left))
             if cues and (not heads or cues[-1].end() > heads[-1].start()):
                 lab.role = "target"
-        # 1. a cue right after the unit (the next quantity's window starts after it)
-        rule = _first(cands, "right", right)
-        if rule is not None:
-            consumed = q.end + rule.right.search(right).end()
+        # 1. a cue right after the unit (the next quantity's window starts after it); a part of
+        #    the whole counted after it takes what is said of that whole ("700 trong tổng số
+        #    1.200 dịch vụ công, thủ tục của Đà Nẵng đã được trực tuyến hóa mức 3, 4")
+        if q.part_of_next and i + 1 < len(qs):
+            whole_right = _CLAUSE_END.split(text[qs[i + 1].end:s_end], maxsplit=1)[0]
+            pred = _PREDICATE.search(whole_right, 0, 80)
+            rule = _first(cands, "right", whole_right[pred.start():]) if pred else None
+        else:
+            rule = _first(cands, "right", right)
+            if rule is not None:
+                consumed = q.end + rule.right.search(right).end()
         # 2. a rate's own description after "tỷ lệ" / "chỉ số" (a count in between does not
         #    end it: "tỷ lệ hài lòng … ở 6 lĩnh vực nằm trong khoảng 73,7% …"; a rate does)
         if rule is None and q.is_percent:
@@ -194,15 +207,15 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
                 rule = True  # type: ignore[assignment]
         # 3b. a rate in a parallel list after a rate: "mức độ 3 là 51,38%, mức độ 4 đạt tới 98,88%"
         if rule is None and q.is_percent and prev is not None and prev.q.is_percent and prev.metric != "other" \
-                and len(left) < 40 and not _rate_head().search(left) and not delta:
+                and len(left) < 40 and ";" not in left and not _rate_head().search(left) and not delta:
             lab.metric, lab.rule, lab.role = prev.metric, "figures.rate_list", prev.role
             rule = True  # type: ignore[assignment]
         # 3c. a body's score on the index the sentence is about
         if rule is None and index is not None and q.qualifier == "exact" and not delta:
             for r in index_rules:
-                if index in r.index_metric and _applies(r, q, text[s_start:s_end], None) \
-                        and (q.unit_class == "score" or (r.left.search(left) and not _rate_head().search(left)
-                                                         and not (r.unless_before and r.unless_before.search(sentence_left)))):
+                if index in r.index_metric and _applies(r, q, text[s_start:s_end], None, sentence_left) \
+                        and any(c.isdigit() for c in q.raw) \
+                        and (q.unit_class == "score" or (r.left.search(left) and not _rate_head().search(left))):
                     lab.metric, lab.rule = r.index_metric[index], r.id
                     rule = True  # type: ignore[assignment]
                     break
@@ -231,6 +244,28 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
     return out
 
 
+@lru_cache(maxsize=1)
+def _breakdown() -> regex.Pattern:
+    return compile_pattern("{breakdown}")
+
+
+@lru_cache(maxsize=1)
+def _weak_rules() -> frozenset[str]:
+    return frozenset(r.id for r in _rules()[0] if r.weak)
+
+
+def _inherit_breakdown(labs: list[Labelled], before: list[Labelled]) -> None:
+    """A sentence that breaks down the one before it (figures.yaml `breakdown`): an uncued
+    count takes the metric of the last count of the same unit there."""
+    for lab in labs:
+        if lab.metric != "other" and lab.rule not in _weak_rules():
+            continue
+        src = next((b for b in reversed(before) if b.q.unit == lab.q.unit and b.q.unit != "%"
+                    and b.metric != "other" and b.rule != "figures.breakdown"), None)
+        if src is not None:
+            lab.metric, lab.rule, lab.role = src.metric, "figures.breakdown", src.role
+
+
 def _pair_ranges(labs: list[Labelled]) -> None:
     """The two ends of a range are one metric: the end that found its meaning gives it to the
     other ("các chỉ số hài lòng trong khoảng 70-90%", "từ 1.000 đến 2.000 hồ sơ được tiếp nhận")."""
@@ -253,11 +288,17 @@ def _index_metrics() -> dict[str, str]:
     return out
 
 
-def _indices(text: str, sentences) -> list[str | None]:
-    """The index each sentence is about, when the article names one (entities/rankings.py)."""
-    from .entities.rankings import index_per_sentence, names_an_index
+@lru_cache(maxsize=1)
+def _index_named() -> regex.Pattern:
+    return compile_pattern(next(r["article"] for r in rules("figures") if r.get("index_metric")))
 
-    if not names_an_index(text):
+
+def _indices(text: str, sentences) -> list[str | None]:
+    """The index each sentence is about, when the article names a scored index itself
+    (figures.yaml scores.index `article`; which index: entities/rankings.py)."""
+    from .entities.rankings import index_per_sentence
+
+    if not _index_named().search(text):
         return [None] * len(sentences)
     return index_per_sentence(sentences)
 
@@ -289,12 +330,17 @@ def extract(ctx) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     n = 0
     indices = _indices(text, ctx.sentences)
+    before: list[Labelled] = []   # the labelled quantities of the sentence before
     for sent, index in zip(ctx.sentences, indices):
         scored = index if index in _index_metrics() else None
         qs = find_quantities(text, sent.start, sent.end, blocked, bare_scores=scored is not None)
         if not qs:
+            before = []
             continue
         labelled = label_sentence(text, sent.start, sent.end, qs, scored)
+        if before and _breakdown().match(sent.text):
+            _inherit_breakdown(labelled, before)
+        before = labelled
         ids: list[str] = []
         for lab in labelled:
             q = lab.q
