@@ -120,7 +120,7 @@ class Figure(Span):
     metric: str = col(TEXT, "the metric of the vocabulary, or `other` for a number no rule labels")
     value: int | float = col(REAL, "the value as a number (36.466 -> 36466; 95,31% -> 95.31)")
     unit: str | None = col(TEXT, "the counted noun (hồ sơ, thủ tục, …) or %")
-    qualifier: str = col(TEXT, "exact, approx, more_than, less_than or at_least")
+    qualifier: str = col(TEXT, "exact, approx, more_than, less_than, at_least, at_most, range_low or range_high")
     total: int | float | None = col(REAL, "the whole when the text writes a/b (36.075/36.466 hồ sơ)")
     role: str = col(TEXT, "actual, or target for a goal or quota")
     subject: str | None = col(TEXT, "whose figure (Bộ phận Một cửa phường, xã; cấp xã)")
