@@ -183,8 +183,10 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
         if q.is_percent:
             cues = list(target_re.finditer(left))
             heads = list(_rate_head().finditer(left))
-            if cues and (not heads or cues[-1].end() > heads[-1].start()
-                         or _GOVERNS.fullmatch(left, cues[-1].end(), heads[-1].start())):
+            # a goal is named near its figure ("chỉ tiêu" a sentence away is an indicator), or
+            # right before the rate it governs
+            if cues and ((len(left) - cues[-1].end() <= 120 and (not heads or cues[-1].end() > heads[-1].start()))
+                         or (heads and _GOVERNS.fullmatch(left, cues[-1].end(), heads[-1].start()))):
                 # "vượt chỉ tiêu … 30%"; "phấn đấu (đảm bảo) tỷ lệ hồ sơ … đạt trên 60%"
                 lab.role = "target"
             elif prev is not None and prev.role == "target" and prev.q.is_percent and not heads \
