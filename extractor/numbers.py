@@ -14,16 +14,41 @@ from functools import lru_cache
 
 import regex
 
-from .patterns import compile_pattern, load_file, rules
+from .patterns import compile_pattern, expand, load_file, rules, table
+from .patterns import words as word_list
 
 _NUMBER_SHAPE = re.compile(r"\d+(?:[.,]\d+)*")
-SCALES = {"nghìn": 1e3, "ngàn": 1e3, "vạn": 1e4, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
-_UNITS_DIGIT = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5,
-                "lăm": 5, "nhăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
 
 
-# "hàng trăm", "hàng chục nghìn", "vài": an order of magnitude, not a number
-_VAGUE = regex.compile(r"(?:hàng(?:\s+chục)?|vài|mấy|nhiều|hàng\s+trăm)\s*$", regex.IGNORECASE)
+@dataclass(frozen=True)
+class Numerals:
+    """The number words of patterns/numbers.yaml with their values, by the part they play."""
+
+    digits: dict[str, float]       # một 1, hai 2, … lăm 5
+    after_ten: frozenset[str]      # mốt, lăm, nhăm: only after a ten
+    ten_words: frozenset[str]      # mười, mươi: what those may follow
+    filler: frozenset[str]         # linh, lẻ
+    ten: dict[str, float]          # mười 10 (adds)
+    times: dict[str, float]        # mươi 10, trăm 100 (multiply the digit before)
+    scales: dict[str, float]       # nghìn 1000 … (multiply the group before)
+    half: dict[str, float]         # nửa 0.5
+    not_alone: frozenset[str]      # một, không: a number only beside another word of a number
+
+
+@lru_cache(maxsize=1)
+def numerals() -> Numerals:
+    ten, times = table("spelled_ten"), table("spelled_times")
+    return Numerals(
+        digits=table("spelled_digit"), after_ten=frozenset(word_list("spelled_after_ten")),
+        ten_words=frozenset(w for w, v in {**ten, **times}.items() if v == 10),
+        filler=frozenset(word_list("spelled_filler")), ten=ten, times=times, scales=table("scale_words"),
+        half=table("spelled_half"), not_alone=frozenset(word_list("spelled_not_alone")))
+
+
+@lru_cache(maxsize=None)
+def cue(name: str) -> regex.Pattern:
+    """A named cue of numbers.yaml (`cues:`), compiled."""
+    return compile_pattern(load_file("numbers")["cues"][name])
 
 
 @dataclass
@@ -82,33 +107,33 @@ def parse_number(s: str, *, percent: bool = False, count: bool = False, scaled: 
 
 def parse_spelled(words: str) -> float | None:
     """"hai mươi lăm" -> 25, "một trăm linh năm" -> 105, "ba nghìn" -> 3000, "một nửa" -> 0.5."""
+    n = numerals()
     ws = words.lower().split()
-    if ws == ["một", "nửa"] or ws == ["nửa"]:
-        return 0.5
     total, group, last = 0.0, 0.0, None
     digit: float | None = None     # the last digit word of the group, for "mươi" and "trăm"
     seen = False                   # the group has a word of its own (so "nghìn" alone is 1000)
-    for w in ws:
-        if w in _UNITS_DIGIT:
-            if w in ("mốt", "lăm", "nhăm") and last not in ("mươi", "mười"):
+    for i, w in enumerate(ws):
+        if w in n.digits:
+            if w in n.after_ten and last not in n.ten_words:
                 return None
-            digit = _UNITS_DIGIT[w]
+            digit = n.digits[w]
             group += digit
             seen = True
-        elif w == "mười":
-            group += 10
+        elif w in n.ten:
+            group += n.ten[w]
             digit, seen = None, True
-        elif w in ("mươi", "trăm"):
+        elif w in n.times:
             # the digit before multiplies: "ba mươi" 30, "bảy trăm" 700, "không trăm" 0
-            mult = 10 if w == "mươi" else 100
             d = 1 if digit is None else digit
-            group += d * mult - (digit or 0)
+            group += d * n.times[w] - (digit or 0)
             digit, seen = None, True
-        elif w in ("linh", "lẻ"):
+        elif w in n.filler:
             pass
-        elif w in SCALES:
-            total += (group if seen else 1) * SCALES[w]
+        elif w in n.scales:
+            total += (group if seen else 1) * n.scales[w]
             group, digit, seen = 0.0, None, False
+        elif w in n.half and i == len(ws) - 1 and (not seen or group == 1):
+            return total + n.half[w]   # "nửa", "một nửa"
         else:
             return None
         last = w
@@ -124,7 +149,7 @@ def _units() -> tuple[regex.Pattern, dict[str, tuple[str, str]]]:
     for written, (canon, cls) in (load_file("numbers").get("units") or {}).items():
         table[regex.sub(r"\s+", " ", written.casefold())] = (canon, cls)
     alts = sorted(table, key=len, reverse=True)
-    pat = regex.compile(r"\s*(?:(?P<pct>%|phần\s+trăm)|(?P<unit>" +
+    pat = regex.compile(r"\s*(?:(?P<pct>%|" + expand("{percent_words}") + r")|(?P<unit>" +
                         "|".join(regex.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")(?!\w))",
                         regex.IGNORECASE)
     return pat, table
@@ -140,15 +165,12 @@ def _number_re() -> regex.Pattern:
 
 @lru_cache(maxsize=1)
 def _spelled_re() -> regex.Pattern:
-    # two or more number words, or one word other than "một" (too common: "một cửa", "một số")
+    # number words in a row (find_quantities drops a lone "một": "một cửa", "một số")
     return compile_pattern(r"""
-        (?<!\w)(?P<sp>(?:\L<spelled_digit>|\L<spelled_big>|nửa)(?:\s+(?:\L<spelled_digit>|\L<spelled_big>|nửa))*)
-        (?:\s+phẩy\s+(?P<frac>\d+|\L<spelled_digit>(?:\s+\L<spelled_digit>)*)(?:\s+(?P<fscale>\L<scale_words>))?)?(?!\w)
+        (?<!\w)(?P<sp>{spelled_word}(?:\s+{spelled_word})*)
+        (?:\s+\L<spelled_point>\s+(?P<frac>\d+|{spelled_decimal}(?:\s+{spelled_decimal})*)
+           (?:\s+(?P<fscale>\L<scale_words>))?)?(?!\w)
     """)
-
-
-# "hai phẩy 23": the digits belong to the spelled number before them
-_PHAY = regex.compile(r"phẩy\s+$", regex.IGNORECASE)
 
 
 @lru_cache(maxsize=None)
@@ -186,13 +208,12 @@ def _bare_scores(text: str, start: int, end: int, blocked, taken: list[Quantity]
 
 
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
-_RANGE_HINT = re.compile(r"\d\s*%?\s*(?:[-–]|đến|tới)")
 
 
 def _ranges(text: str, start: int, end: int, blocked: list[tuple[int, int, str]]) -> list[Quantity]:
     """Ranges of one quantity: two quantities each, `range_low` and `range_high` (numbers.yaml)."""
     out: list[Quantity] = []
-    if not _RANGE_HINT.search(text, start, end):
+    if not cue("range_hint").search(text, start, end):
         return out  # every range has a dash, "đến" or "tới" between its ends
     for m in _range_re().finditer(text, start, end):
         if _inside(blocked, m.start("lo"), m.end("lo")) or _inside(blocked, m.start("hi"), m.end("hi")):
@@ -212,7 +233,7 @@ def _ranges(text: str, start: int, end: int, blocked: list[tuple[int, int, str]]
         if lo is None or hi is None or lo >= hi:
             continue
         if scaled:
-            factor = SCALES[m.group("scale").lower()]
+            factor = numerals().scales[m.group("scale").lower()]
             lo, hi = lo * factor, hi * factor
         lo_end = m.end("lopct") if m.group("lopct") else m.end("lo")
         out.append(Quantity(value=lo, start=m.start(), end=lo_end, num_start=m.start("lo"), num_end=m.end("lo"),
@@ -229,7 +250,8 @@ _QUALIFIERS = ("at_least", "at_most", "less_than", "more_than", "approx")
 
 @lru_cache(maxsize=1)
 def _qualifier_res() -> list[tuple[str, regex.Pattern]]:
-    return [(q, compile_pattern(r"(?<!\w)(?:\L<q_%s>)\s*(?:là\s+|mức\s+|con\s+số\s+)?$" % q)) for q in _QUALIFIERS]
+    gap = load_file("numbers")["cues"]["qualifier_gap"]
+    return [(q, compile_pattern(r"(?<!\w)(?:\L<q_%s>)" % q + gap)) for q in _QUALIFIERS]
 
 
 @lru_cache(maxsize=1)
@@ -285,7 +307,6 @@ def _qualifier(text: str, pos: int) -> tuple[str, int]:
 
 
 _WORD_NEXT = regex.compile(r"\s*\p{L}")
-_BARE_END = regex.compile(r"\s*(?:[,;.)]|$|và\b)")
 
 
 @lru_cache(maxsize=1)
@@ -301,7 +322,6 @@ def _inherit_list_re() -> regex.Pattern:
 @lru_cache(maxsize=1)
 def _part_of_re() -> regex.Pattern:
     return compile_pattern(load_file("numbers")["part_of"])
-_WEAK_NEXT = regex.compile(r"\s*(?:trong|với|và|,)\b")
 
 
 @lru_cache(maxsize=1)
@@ -311,7 +331,7 @@ def _unit_before_re() -> regex.Pattern:
 
 def _unit_before(text: str, start: int, pos: int):
     """"số hồ sơ đang xử lý là 717 (…)": the unit is named before the number."""
-    if pos < len(text) and _WORD_NEXT.match(text, pos) and not _WEAK_NEXT.match(text, pos):
+    if pos < len(text) and _WORD_NEXT.match(text, pos) and not cue("weak_next").match(text, pos):
         return None  # a word follows the number: not a bare value
     m = _unit_before_re().search(text, max(0, start - 120), start)
     if not m:
@@ -324,12 +344,9 @@ def _unit_before(text: str, start: int, pos: int):
     return canon, cls, m.group("unit"), pos
 
 
-_AFTER = regex.compile(r"\s*(?:(?P<up>trở\s+lên)|(?P<down>trở\s+xuống))", regex.IGNORECASE)
-
-
 def _qualifier_after(text: str, pos: int, q: str) -> str:
     """"từ 90% trở lên" is at least 90; "từ 5 hồ sơ trở xuống" is at most 5."""
-    m = _AFTER.match(text, pos)
+    m = cue("bound_after").match(text, pos)
     if not m:
         return q
     return "at_least" if m.group("up") else "at_most"
@@ -371,13 +388,13 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
     ranged = [(q.num_start, q.num_end) for q in out]
     for m in _number_re().finditer(text, start, end):
         if _inside(blocked, m.start("a"), m.end("a")) or any(a <= m.start() < b for a, b in ranged) \
-                or _PHAY.search(text, max(0, m.start() - 8), m.start()):
+                or cue("point_before").search(text, max(0, m.start() - 8), m.start()):
             continue
         unit = _unit_after(text, m.end(), (start, end))
         if unit is None and not m.group("b"):
             unit = _unit_before(text, m.start(), m.end())
         part_of_next = False
-        if unit is None and out and out[-1].unit not in (None, "%") and _BARE_END.match(text, m.end()) \
+        if unit is None and out and out[-1].unit not in (None, "%") and cue("bare_end").match(text, m.end()) \
                 and (_inherit_re().search(text, max(out[-1].end, m.start() - 40), m.start())
                      or _inherit_list_re().match(text[out[-1].end:_qualifier(text, m.start())[1]])):
             prev = out[-1]  # "…12.345 hồ sơ, trong đó trước hạn 1.000, đúng hạn 10.000": the same unit
@@ -401,8 +418,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
             if total is None or total < a:
                 continue  # "7/3" and friends: not a part of a whole
         if scaled:
-            a *= SCALES[m.group("scale").lower()]
-            total = total * SCALES[m.group("scale").lower()] if total is not None else None
+            a *= numerals().scales[m.group("scale").lower()]
+            total = total * numerals().scales[m.group("scale").lower()] if total is not None else None
         q, qstart = _qualifier(text, m.start())
         q = _qualifier_after(text, uend, q)
         out.append(Quantity(value=a, start=qstart, end=uend, num_start=m.start(), num_end=m.end(),
@@ -411,14 +428,15 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
     for m in _spelled_re().finditer(text, start, end):
         words = m.group("sp")
         low = words.lower().split()
-        if low in (["một"], ["không"]) or not any(w in _UNITS_DIGIT or w in ("mười", "nửa") for w in low) \
-                or _VAGUE.search(text, max(0, m.start() - 12), m.start()) or _inside(blocked, m.start(), m.end()):
+        n = numerals()
+        if (len(low) == 1 and low[0] in n.not_alone) or not any(w in n.digits or w in n.ten or w in n.half for w in low) \
+                or cue("vague_before").search(text, max(0, m.start() - 12), m.start()) or _inside(blocked, m.start(), m.end()):
             continue  # "một cửa", "không giấy phép", "hàng trăm hồ sơ", "triệu hồ sơ": not a count
         value = parse_spelled(words)
         if value is not None and m.group("frac"):  # "hai phẩy 23" is 2.23
             frac = m.group("frac")
-            digits = frac if frac.isdigit() else "".join(str(int(_UNITS_DIGIT[w])) for w in frac.lower().split())
-            value = float(f"{int(value)}.{digits}") * (SCALES[m.group("fscale").lower()] if m.group("fscale") else 1)
+            digits = frac if frac.isdigit() else "".join(str(int(n.digits.get(w, 0))) for w in frac.lower().split())
+            value = float(f"{int(value)}.{digits}") * (n.scales[m.group("fscale").lower()] if m.group("fscale") else 1)
         unit = _unit_after(text, m.end())
         if value is None or unit is None:
             continue

@@ -13,7 +13,14 @@ File layout (one file per family, see patterns/README.md):
           negative: [{text: ...}]
 
 `patterns/lexicon.yaml` holds word lists (`lists:`) usable as `\\L<name>` in any regex and
-named regex parts (`parts:`) usable as `{name}`.
+named regex parts (`parts:`) usable as `{name}`; a list named in braces, `{name}`, is the
+alternation of its words with any whitespace between two words (`\\L<name>` is the faster
+exact set). A list written as a mapping keeps each word's
+value beside it (`spelled_digit: {hai: 2, ba: 3}`): `\\L<spelled_digit>` matches the words,
+`table("spelled_digit")` gives the values.
+
+This module is the one place where vocabulary becomes regexes: the extractors hold no word
+lists of their own (tests/test_structure.py checks it).
 """
 from __future__ import annotations
 
@@ -60,6 +67,7 @@ def lexicon() -> dict[str, Any]:
     A name may be defined once only, so a family's vocabulary lives in one place."""
     lists: dict[str, list[str]] = {}
     parts: dict[str, str] = {}
+    tables: dict[str, dict[str, Any]] = {}
     owner: dict[str, str] = {}
     for name in pattern_files():
         data = load_file(name)
@@ -68,21 +76,41 @@ def lexicon() -> dict[str, Any]:
                 if k in owner:
                     raise ValueError(f"{kind[:-1]} {k!r} defined in both {owner[k]}.yaml and {name}.yaml")
                 owner[k] = name
+                if kind == "lists" and isinstance(v, dict):
+                    tables[k] = {str(w): val for w, val in v.items()}
                 target[k] = sorted({str(w) for w in v}, key=len, reverse=True) if kind == "lists" else str(v)
-    return {"lists": lists, "parts": parts}
+    return {"lists": lists, "parts": parts, "tables": tables}
+
+
+def words(name: str) -> list[str]:
+    """The words of a lexicon list (longest first)."""
+    return lexicon()["lists"][name]
+
+
+def table(name: str) -> dict[str, Any]:
+    """A lexicon list written as a mapping: each word with its value ("tư" -> 4)."""
+    return lexicon()["tables"][name]
 
 
 _REF = regex.compile(r"(?<!\\)\{([a-z_][a-z0-9_]*)\}")
 
 
+def alternation(words: list[str]) -> str:
+    """`(?:w1|w2|…)`, longest first, any whitespace where a word has a space."""
+    return "(?:" + "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)) + ")"
+
+
 def expand(src: str, depth: int = 0) -> str:
-    """Replace {name} references by the named parts of the lexicon (recursively)."""
-    parts = lexicon()["parts"]
+    """Replace {name} references by the named parts of the lexicon (recursively), or by the
+    alternation of a list's words."""
+    parts, lists = lexicon()["parts"], lexicon()["lists"]
     if depth > 10:
         raise ValueError(f"pattern parts nest too deep: {src[:80]}")
 
     def sub(m: regex.Match) -> str:
         name = m.group(1)
+        if name in lists:
+            return alternation(lists[name])
         if name not in parts:
             return m.group(0)  # e.g. a quantifier {2} never matches [a-z_] so it stays
         return "(?:" + expand(parts[name], depth + 1) + ")"
