@@ -14,8 +14,8 @@ File layout (one file per family, see patterns/README.md):
 
 `patterns/lexicon.yaml` holds word lists (`lists:`) usable as `\\L<name>` in any regex and
 named regex parts (`parts:`) usable as `{name}`; a list named in braces, `{name}`, is the
-alternation of its words with any whitespace between two words (`\\L<name>` is the faster
-exact set). A list written as a mapping keeps each word's
+alternation of its words with any whitespace between two words, a word written in lower case
+matching with a capital first letter too ("huyện", "Huyện"); `\\L<name>` is the faster exact set. A list written as a mapping keeps each word's
 value beside it (`spelled_digit: {hai: 2, ba: 3}`): `\\L<spelled_digit>` matches the words,
 `table("spelled_digit")` gives the values.
 
@@ -25,6 +25,7 @@ lists of their own (tests/test_structure.py checks it).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -96,8 +97,13 @@ _REF = regex.compile(r"(?<!\\)\{([a-z_][a-z0-9_]*)\}")
 
 
 def alternation(words: list[str]) -> str:
-    """`(?:w1|w2|…)`, longest first, any whitespace where a word has a space."""
-    return "(?:" + "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)) + ")"
+    """`(?:w1|w2|…)`, longest first, any whitespace where a word has a space, a lower-case first
+    letter also matching its capital (so the list works where case counts, `(?-i:…)`)."""
+    def one(w: str) -> str:
+        body = regex.escape(w).replace(r"\ ", r"\s+")
+        return f"[{w[0]}{w[0].upper()}]{body[len(regex.escape(w[0])):]}" if w[:1].islower() else body
+
+    return "(?:" + "|".join(one(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
 
 def expand(src: str, depth: int = 0) -> str:
@@ -128,6 +134,19 @@ def compile_pattern(src: str, flags: int = FLAGS) -> regex.Pattern:
     if missing:
         raise KeyError(f"unknown lexicon list(s) {missing} in pattern {src[:60]!r}")
     return regex.compile(expanded, flags, **used)
+
+
+def whole_words(words: Iterable[str]) -> regex.Pattern:
+    """Any of `words` (longest first, as written) not inside a longer word: for word sets that
+    come from data other than the pattern files (the gazetteer's names, a table's keys)."""
+    return _whole_words(tuple(sorted(set(words))))
+
+
+@lru_cache(maxsize=64)
+def _whole_words(words: tuple[str, ...]) -> regex.Pattern:
+    if not words:
+        return regex.compile(r"(?!)")
+    return regex.compile(r"(?<![\p{L}\p{M}])\L<words>(?![\p{L}\p{M}])", words=list(words))
 
 
 def rules(family: str) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ import regex
 
 from .gazetteer import Unit, districts, province_label, provinces
 from .normalize import fold
-from .patterns import rules
+from .patterns import rules, whole_words
 
 
 @dataclass
@@ -43,8 +43,7 @@ def _unit_re():
 
 @lru_cache(maxsize=1)
 def _province_names_re():
-    names = sorted((u.short for u in provinces().values()), key=len, reverse=True)
-    return regex.compile(r"(?<![\p{L}\p{M}])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\p{L}\p{M}])")
+    return whole_words(u.short for u in provinces().values())
 
 
 # a capitalized syllable right before a bare province name makes it part of a longer name
@@ -74,8 +73,7 @@ def name_before(text: str, pos: int) -> bool:
 def _not_places_re():
     from .patterns import load_file
 
-    names = load_file("places").get("not_places") or ["\uffff"]
-    return regex.compile(r"(?<![\p{L}\p{M}])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\p{L}\p{M}])")
+    return whole_words(load_file("places").get("not_places") or ())
 
 
 @lru_cache(maxsize=1)
@@ -89,33 +87,42 @@ def _aliases() -> dict[str, str]:
 def _alias_re():
     from .patterns import load_file
 
-    names = sorted(load_file("places").get("province_aliases") or {}, key=len, reverse=True)
-    return regex.compile(r"(?<![\p{L}\p{M}])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\p{L}\p{M}])")
+    return whole_words(load_file("places").get("province_aliases") or {})
 
 
-_PROVINCE_CITIES = {"hà nội", "hồ chí minh", "hải phòng", "đà nẵng", "cần thơ", "huế"}
+@lru_cache(maxsize=1)
+def _unit_words() -> dict[str, tuple[str, str]]:
+    """A unit word as written, folded ("tp", "q", "thị xã") -> (level, gazetteer kind), from the
+    unit_* lists of places.yaml."""
+    from .patterns import table
+
+    return {fold(w).rstrip("."): (level, kind) for level in ("province", "city", "district", "commune")
+            for w, kind in table(f"unit_{level}").items()}
+
+
+@lru_cache(maxsize=1)
+def _centrally_run() -> frozenset[str]:
+    from .patterns import load_file
+
+    return frozenset(fold(c) for c in load_file("places")["centrally_run_cities"])
 
 
 def resolve_unit(kind: str, name: str) -> Unit | None:
     """"huyện Kiến Thụy" -> the district; "TP Cần Thơ" -> the province; None when unknown."""
-    k = fold(kind).rstrip(".")
-    k = {"q": "quận"}.get(k, k)
-    key = fold(name)
+    level, gazetteer_kind = _unit_words().get(fold(kind).rstrip("."), (None, None))
+    want = gazetteer_kind if level in ("city", "district") else None
     # a name may be followed by more capitalized words than the unit has ("TP Thủ Đức Hoàng Tùng")
     words = name.split()
     for n in range(len(words), 0, -1):
         key = fold(" ".join(words[:n]))
-        if k in ("tỉnh",) and key in provinces():
+        if level == "province" and key in provinces():
             return provinces()[key]
-        if k in ("tp", "thành phố") and key in _PROVINCE_CITIES and key in provinces():
+        if level == "city" and key in _centrally_run() and key in provinces():
             return provinces()[key]
-        cands = districts().get(key, [])
-        want = {"huyện": "Huyện", "quận": "Quận", "thị xã": "Thị xã", "tx": "Thị xã",
-                "tp": "Thành phố", "thành phố": "Thành phố"}.get(k)
-        cands = [u for u in cands if want is None or u.kind == want]
+        cands = [u for u in districts().get(key, []) if want is None or u.kind == want]
         if len(cands) == 1:
             return cands[0]
-        if k in ("tp", "thành phố") and key in provinces():
+        if level == "city" and key in provinces():
             return provinces()[key]
     return None
 
@@ -167,8 +174,16 @@ def _province_key(name: str | None) -> str | None:
     """"TP Hồ Chí Minh" / "Hồ Chí Minh" / "Cần Thơ" -> the key of provinces(), or None."""
     if not name:
         return None
-    key = fold(regex.sub(r"^(?:TP\.?|Thành\s+phố|Tỉnh)\s+", "", name.strip(), flags=regex.I))
+    key = fold(_unit_prefix().sub("", name.strip()))
     return key if key in provinces() else None
+
+
+@lru_cache(maxsize=1)
+def _unit_prefix() -> regex.Pattern:
+    """The unit word a province's name may start with ("TP Hồ Chí Minh", "Tỉnh Cần Thơ")."""
+    from .patterns import compile_pattern
+
+    return compile_pattern(r"^(?:{unit_city}|{unit_province})\s+")
 
 
 def locate(title: str | None, text: str, hint: str | None = None,
