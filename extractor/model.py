@@ -29,6 +29,8 @@ METRICS = (
 )
 QUALIFIERS = ("exact", "approx", "more_than", "less_than", "at_least")
 ROLES = ("actual", "target")
+# where a record is (gazetteer.codes): the national codes of its unit, its level, the 2025 province
+PLACE_FIELDS = ("province_code", "district_code", "ward_code", "unit_level", "province_2025", "province_2025_code")
 
 
 def article_id_for(source: str, text: str) -> str:
@@ -65,8 +67,7 @@ class Article:
         extra = d.pop("extra")
         rec = {"kind": "article", "article_id": self.article_id, "source": self.source}
         rec.update({k: v for k, v in d.items() if k not in ("source", "article_id")})
-        if extra.get("province_2025"):
-            rec["province_2025"] = extra["province_2025"]
+        rec.update({k: extra.get(k) for k in PLACE_FIELDS})
         return rec
 
 

@@ -1,8 +1,9 @@
 """One article from input to records, in one short function: `extract_article`.
 
     read (reading/) -> normalize (normalize.py) -> relevance prefilter (relevance.py)
-    -> sentences (nlp.py) -> figures (figures.py) -> officials, awards, documents,
-    rankings (entities/) -> places (places.py) -> checks (checks.py)
+    -> the article's place (places.py) -> sentences (nlp.py) -> figures (figures.py)
+    -> officials, awards, documents, rankings (entities/) -> every record's place codes
+    (places.py) -> checks (checks.py)
 
 Every stage takes the `Context` and returns records (plain dicts of the data contract).
 """
@@ -62,6 +63,7 @@ def _stages() -> list[tuple[str, Stage]]:
         ("awards", awards.extract),
         ("documents", documents.extract),
         ("rankings", rankings.extract),
+        ("place codes", places.add_codes),   # codes of every record's place; returns []
         ("checks", checks.check_article),
     ]
 
