@@ -14,7 +14,7 @@ import regex
 
 from .numbers import Quantity, blocked_spans, find_quantities
 from .patterns import compile_pattern, load_file, rules
-from .periods import Periods
+from .periods import Periods, period_source, period_year
 
 # what a sentence must contain before any quantity in it is worth labelling
 _CONNECTOR_RE_SRC = "{rate_link}|{rate_tail}"
@@ -230,6 +230,9 @@ def extract(ctx) -> list[dict[str, Any]]:
     periods = Periods(text, _year(ctx.article.published))
     records: list[dict[str, Any]] = []
     n = 0
+    paras: dict[int, tuple[int, int]] = {}
+    for s in ctx.sentences:
+        paras[s.paragraph] = (paras.get(s.paragraph, (s.start, s.end))[0], s.end)
     for sent in ctx.sentences:
         qs = find_quantities(text, sent.start, sent.end, blocked)
         if not qs:
@@ -242,12 +245,14 @@ def extract(ctx) -> list[dict[str, Any]]:
             fid = f"{ctx.article.article_id}:f{n}"
             ids.append(fid)
             subject, loc = _subject(text, sent.start, q.start)
+            period = periods.at(q.start, sent.start, sent.end)
             rec = ctx.base("figure", q.start, q.end)
             rec.update(
                 id=fid, metric=lab.metric, value=_num(q.value), unit=q.unit, qualifier=q.qualifier,
                 total=_num(q.total) if q.total is not None else None, role=lab.role, subject=subject,
                 locality=loc or ctx.article.locality, province=ctx.article.province,
-                period=periods.at(q.start, sent.start, sent.end),
+                period=period, year=period_year(period),
+                period_source=period_source(periods, period, *paras[sent.paragraph], q.start),
                 sentence=sent.text, pattern=lab.rule,
                 about=ids[lab.about] if lab.about is not None else None,
                 sentence_start=sent.start, sentence_end=sent.end,

@@ -34,6 +34,9 @@ RECORD_TABLES = ("figures", "officials", "awards", "documents", "rankings", "che
 KIND_TABLE = {"figure": "figures", "official": "officials", "award": "awards", "document": "documents",
               "ranking": "rankings", "check": "checks"}
 SPAN = ["text TEXT", "start INTEGER", '"end" INTEGER']
+# the place of a record (model.PLACE_FIELDS): national codes, unit level, the 2025 province
+PLACE = ["province_code TEXT", "district_code TEXT", "ward_code TEXT", "unit_level TEXT", "province_2025 TEXT",
+         "province_2025_code TEXT"]
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS runs (
@@ -48,7 +51,8 @@ CREATE TABLE IF NOT EXISTS pages (
 CREATE TABLE IF NOT EXISTS articles (
   article_id TEXT PRIMARY KEY, source TEXT NOT NULL, url TEXT, site TEXT, title TEXT, published TEXT,
   author TEXT, locality TEXT, province TEXT, province_2025 TEXT, text TEXT NOT NULL,
-  page_id INTEGER REFERENCES pages(id), first_run INTEGER, last_run INTEGER);
+  page_id INTEGER REFERENCES pages(id), first_run INTEGER, last_run INTEGER,
+  {', '.join(c for c in PLACE if not c.startswith('province_2025 '))});
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
 CREATE TABLE IF NOT EXISTS extractions (
   article_id TEXT NOT NULL REFERENCES articles(article_id), run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -56,11 +60,12 @@ CREATE TABLE IF NOT EXISTS extractions (
 CREATE TABLE IF NOT EXISTS figures (
   run_id INTEGER NOT NULL, article_id TEXT NOT NULL, id TEXT NOT NULL, metric TEXT, value REAL, unit TEXT,
   qualifier TEXT, total REAL, role TEXT, subject TEXT, locality TEXT, province TEXT, period TEXT, {', '.join(SPAN)},
-  sentence TEXT, pattern TEXT, about TEXT, PRIMARY KEY (run_id, id));
+  sentence TEXT, pattern TEXT, about TEXT, year INTEGER, period_source TEXT, {', '.join(PLACE)},
+  PRIMARY KEY (run_id, id));
 CREATE INDEX IF NOT EXISTS figures_metric ON figures(metric);
 CREATE TABLE IF NOT EXISTS officials (
   run_id INTEGER NOT NULL, article_id TEXT NOT NULL, n INTEGER NOT NULL, name TEXT, titles TEXT,
-  organization TEXT, locality TEXT, {', '.join(SPAN)}, PRIMARY KEY (run_id, article_id, n));
+  organization TEXT, locality TEXT, {', '.join(SPAN)}, {', '.join(PLACE)}, PRIMARY KEY (run_id, article_id, n));
 CREATE TABLE IF NOT EXISTS awards (
   run_id INTEGER NOT NULL, article_id TEXT NOT NULL, n INTEGER NOT NULL, award TEXT, conferred_by TEXT,
   collectives REAL, individuals REAL, year INTEGER, field TEXT, {', '.join(SPAN)}, PRIMARY KEY (run_id, article_id, n));
@@ -69,7 +74,8 @@ CREATE TABLE IF NOT EXISTS documents (
   issued TEXT, issuer TEXT, {', '.join(SPAN)}, PRIMARY KEY (run_id, article_id, n));
 CREATE TABLE IF NOT EXISTS rankings (
   run_id INTEGER NOT NULL, article_id TEXT NOT NULL, n INTEGER NOT NULL, "index" TEXT, level TEXT, year INTEGER,
-  rank INTEGER, from_bottom INTEGER, entity TEXT, {', '.join(SPAN)}, PRIMARY KEY (run_id, article_id, n));
+  rank INTEGER, from_bottom INTEGER, entity TEXT, {', '.join(SPAN)}, {', '.join(PLACE)},
+  PRIMARY KEY (run_id, article_id, n));
 CREATE TABLE IF NOT EXISTS checks (
   run_id INTEGER NOT NULL, article_id TEXT NOT NULL, n INTEGER NOT NULL, "check" TEXT, status TEXT,
   figures TEXT, expected TEXT, reported TEXT, message TEXT, {', '.join(SPAN)}, PRIMARY KEY (run_id, article_id, n));
@@ -83,17 +89,21 @@ CREATE VIEW IF NOT EXISTS latest_extractions AS
     f"CREATE VIEW IF NOT EXISTS current_{t} AS SELECT x.* FROM {t} x JOIN latest_extractions l "
     f"ON x.article_id = l.article_id AND x.run_id = l.run_id;\n" for t in RECORD_TABLES)
 
+_PLACE_COLUMNS = [c.split()[0] for c in PLACE]
 COLUMNS = {
     "figures": ["id", "metric", "value", "unit", "qualifier", "total", "role", "subject", "locality", "province", "period",
-                "text", "start", "end", "sentence", "pattern", "about"],
-    "officials": ["name", "titles", "organization", "locality", "text", "start", "end"],
+                "text", "start", "end", "sentence", "pattern", "about", "year", "period_source", *_PLACE_COLUMNS],
+    "officials": ["name", "titles", "organization", "locality", "text", "start", "end", *_PLACE_COLUMNS],
     "awards": ["award", "conferred_by", "collectives", "individuals", "year", "field", "text", "start", "end"],
     "documents": ["doc_type", "number", "issued", "issuer", "text", "start", "end"],
-    "rankings": ["index", "level", "year", "rank", "from_bottom", "entity", "text", "start", "end"],
+    "rankings": ["index", "level", "year", "rank", "from_bottom", "entity", "text", "start", "end", *_PLACE_COLUMNS],
     "checks": ["check", "status", "figures", "expected", "reported", "message", "text", "start", "end"],
 }
 ARTICLE_COLUMNS = ["article_id", "source", "url", "site", "title", "published", "author", "locality", "province",
-                   "province_2025", "text"]
+                   "province_2025", "text", *(c for c in _PLACE_COLUMNS if c != "province_2025")]
+# columns added since the first release: a dataset made before them gets them on open
+_ADDED = {"articles": [c for c in PLACE if not c.startswith("province_2025 ")],
+          "figures": ["year INTEGER", "period_source TEXT", *PLACE], "officials": PLACE, "rankings": PLACE}
 
 
 def now() -> str:
@@ -155,11 +165,19 @@ class Store:
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.execute("PRAGMA foreign_keys=ON")
                 self.db.executescript(SCHEMA)
+                self._add_columns()
                 return
             except sqlite3.OperationalError as e:
                 if "locked" not in str(e) or n == attempts - 1:
                     raise
                 time.sleep(0.05)
+
+    def _add_columns(self) -> None:
+        for table, cols in _ADDED.items():
+            have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            for col in cols:
+                if col.split()[0] not in have:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {col}")
 
     @classmethod
     def open(cls, path: str | os.PathLike) -> Store:
