@@ -161,3 +161,20 @@ def codes(unit: Unit | None, national: bool = False) -> dict[str, str | None]:
     p2025, p2025_code = province_2025(unit)
     return {"province_code": unit.province_code, "district_code": unit.district_code, "ward_code": unit.ward_code,
             "unit_level": unit.level, "province_2025": p2025, "province_2025_code": p2025_code}
+
+
+@lru_cache(maxsize=4096)
+def place_label(province_code: str | None, district_code: str | None = None, ward_code: str | None = None) -> str | None:
+    """One name per place, whatever the spelling of the text: "TP Hồ Chí Minh",
+    "Quận 1, TP Hồ Chí Minh", "Phường Bến Nghé, Quận 1, TP Hồ Chí Minh"."""
+    prov = unit_by_code(province_code)
+    if prov is None:
+        return None
+    parts = [province_label(prov.short)]
+    district = unit_by_code(district_code)
+    if district is not None:
+        parts.insert(0, district.name)
+    ward = commune_by_code(province_code, ward_code) if ward_code else None
+    if ward is not None:
+        parts.insert(0, ward.name)
+    return ", ".join(parts)

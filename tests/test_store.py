@@ -114,7 +114,8 @@ def test_wide_table(db):
     from extractor import dataset
 
     wide = dataset.open(str(db)).wide()
-    row = wide[(wide.locality == "TP Thủ Đức") & (wide.period == "2022")].iloc[0]
+    row = wide[(wide.place == "Thành phố Thủ Đức, TP Hồ Chí Minh") & (wide.period == "2022")].iloc[0]
+    assert (row["province_code"], row["district_code"], row["unit_level"], row["year"]) == ("79", "769", "district", 2022)
     assert row["dossiers_received"] == 36466 and row["dossiers_late_rate"] == 0.63
 
 
