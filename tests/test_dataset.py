@@ -146,3 +146,23 @@ def test_wide_export_marks_too(built, tmp_path):
     assert "left empty" in r.stderr.decode()
     r = run_cchc("export", "--db", str(built[0]), "--wide", "--agg", "median", "-o", os.devnull)
     assert r.returncode == 0 and "left empty" not in r.stderr.decode()
+
+
+def test_chart_tables_compare_like_with_like(ds, tmp_path):
+    from extractor.charts import by_province_year, draw, site_name
+
+    figs = ds.figures()
+    for metric in ("dossiers_received", "dossiers_online_rate"):
+        table = by_province_year(figs, metric)
+        f = figs[(figs.metric == metric) & (figs.role == "actual") & (figs.unit_level == "province")]
+        if metric == "dossiers_received":
+            assert not table.attrs["rate"]
+            f = f[f.period == f.year.astype("string")]  # counts: whole years only
+        assert table.n.sum() == len(f.dropna(subset=["year"])) and len(table)
+        assert "TP Hồ Chí Minh" in set(table.place) or "Hà Nội" in set(table.place)
+    assert site_name("corpus/seeds/a.txt", None, None) == "files: seeds"
+    assert site_name("data/x.jsonl#7", None, None) == "files: x.jsonl"
+    assert site_name("https://www.example.vn/a", "https://www.example.vn/a", None) == "example.vn"
+    assert site_name("x", "https://baocantho.com.vn/a.html", None) == "Báo Cần Thơ"  # the registry's name
+    paths = draw(ds, str(tmp_path), ["dossiers_received"])
+    assert [p.rsplit("/", 1)[1] for p in paths] == ["dossiers_received_by_province_year.png", "figures_per_site.png"]

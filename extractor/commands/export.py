@@ -6,11 +6,13 @@ import sys
 
 import click
 
+from . import db_option
+
 NUMERIC = {"value", "total", "start", "end", "run_id", "collectives", "individuals", "year", "rank", "from_bottom"}
 
 
 @click.command("export")
-@click.option("--db", required=True, type=click.Path(exists=True, dir_okay=False), help="The dataset.")
+@db_option(must_exist=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "jsonl"]), default="csv", show_default=True)
 @click.option("--table", type=click.Choice(["figures", "articles", "officials", "awards", "documents", "rankings",
                                             "checks", "runs"]), default="figures", show_default=True)

@@ -5,12 +5,14 @@ import sys
 
 import click
 
+from . import db_option
+
 
 @click.command("extract")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
-@click.option("--db", type=click.Path(dir_okay=False), help="Also store the records in this SQLite dataset.")
+@db_option(optional=True, help="Also store the records in this SQLite dataset (created if missing).")
 @click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes (output identical to 1).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
 def command(inputs, fmt, output, db, jobs, quiet):
