@@ -24,3 +24,21 @@ def db_option(must_exist: bool = False, optional: bool = False, help: str | None
     what = help or ("The SQLite dataset to read." if must_exist else "The SQLite dataset to write (created if missing).")
     return click.option("--db", metavar="FILE", default=None if optional else DEFAULT_DB, show_default=not optional,
                         type=click.Path(dir_okay=False), callback=_existing_dataset if must_exist else None, help=what)
+
+
+def quiet_broken_pipe() -> None:
+    """End the way `cmd | head` expects when the reader has gone: no traceback, no message,
+    the broken-pipe status (killed by SIGPIPE: 141 in a shell)."""
+    import os
+    import signal
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # what is left in Python's buffer goes nowhere
+    except (OSError, ValueError):
+        pass
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
+    sys.exit(1)
