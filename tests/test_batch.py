@@ -65,7 +65,7 @@ def test_input_meter_follows_the_files_as_they_are_read(tmp_path):
     jsonl = tmp_path / "a.jsonl"
     jsonl.write_text("{}\n" * 500, encoding="utf-8")
     meter = InputMeter([str(jsonl)])
-    with open(jsonl, "rb") as f:
+    with open(jsonl, "rb", buffering=0) as f:
         f.read(600)  # the reader is inside the file: its read position counts
         assert meter.position() == 600
     meter.seen(f"{jsonl}#3")
