@@ -27,7 +27,7 @@ METRICS = (
     "satisfaction_rate", "awards_collectives", "awards_individuals", "outreach_sessions",
     "feedback_received", "other",
 )
-QUALIFIERS = ("exact", "approx", "more_than", "less_than", "at_least")
+QUALIFIERS = ("exact", "approx", "more_than", "less_than", "at_least", "at_most", "range_low", "range_high")
 ROLES = ("actual", "target")
 # where a record is (gazetteer.codes): the national codes of its unit, its level, the 2025 province
 PLACE_FIELDS = ("province_code", "district_code", "ward_code", "unit_level", "province_2025", "province_2025_code")
