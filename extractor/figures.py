@@ -219,15 +219,22 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
                     lab.metric, lab.rule = r.index_metric[index], r.id
                     rule = True  # type: ignore[assignment]
                     break
-        # 4. the nearest cue before the number
+        # 4. the nearest cue before the number (a weak one gives way to the list it is an item of)
         if rule is None:
             rule = _nearest_left(cands, q, left)
-            if rule is not None:
+            if rule is not None and not (rule.weak and _is_list_item(q, prev, left, delta)):
                 lab.metric, lab.rule = rule.metric, rule.id
+            else:
+                rule = None
         # 5. a count in brackets right after a rate: "59,63% (11.084/18.587 hồ sơ)"
         if rule is None and not q.is_percent and prev is not None and prev.q.is_percent \
                 and _OPEN_PAREN.fullmatch(left) and prev.metric in count_of:
             lab.metric, lab.rule = count_of[prev.metric], "figures.count_of_rate"
+            rule = True  # type: ignore[assignment]
+        # 5b. the next item of a list of the same count: "tiếp nhận 120.000 hồ sơ, năm 2016 là
+        #     135.000 hồ sơ", "cấp huyện 280 thủ tục, cấp xã 156 thủ tục"
+        if rule is None and _is_list_item(q, prev, left, delta):
+            lab.metric, lab.rule, lab.role = prev.metric, "figures.list", prev.role
             rule = True  # type: ignore[assignment]
         # 6. a cue anywhere earlier in the sentence
         if rule is None:
@@ -242,6 +249,16 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
         out.append(lab)
     _pair_ranges(out)
     return out
+
+
+@lru_cache(maxsize=1)
+def _list_item() -> regex.Pattern:
+    return compile_pattern("{list_item}")
+
+
+def _is_list_item(q: Quantity, prev: Labelled | None, left: str, delta: str | None) -> bool:
+    return (not q.is_percent and prev is not None and prev.metric != "other" and prev.q.unit == q.unit
+            and not delta and bool(_list_item().match(left)))
 
 
 @lru_cache(maxsize=1)
