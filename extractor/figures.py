@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import regex
 
 from .numbers import Quantity, blocked_spans, find_quantities
 from .patterns import compile_pattern, load_file, rules
 from .periods import Periods, period_source, period_year
+from .records import Figure
 
 # what a sentence must contain before any quantity in it is worth labelling
 _CONNECTOR_RE_SRC = "{rate_link}|{rate_tail}"
@@ -340,11 +340,11 @@ def _year(published: str | None) -> int | None:
     return None
 
 
-def extract(ctx) -> list[dict[str, Any]]:
+def extract(ctx) -> list[Figure]:
     text = ctx.text
     blocked = blocked_spans(text)
     periods = Periods(text, _year(ctx.article.published))
-    records: list[dict[str, Any]] = []
+    records: list[Figure] = []
     n = 0
     paras: dict[int, tuple[int, int]] = {}
     for s in ctx.sentences:
@@ -369,9 +369,8 @@ def extract(ctx) -> list[dict[str, Any]]:
             ids.append(fid)
             subject, loc = _subject(text, sent.start, q.start)
             period = periods.at(q.start, sent.start, sent.end)
-            rec = ctx.base("figure", q.start, q.end)
-            rec.update(
-                id=fid, metric=lab.metric, value=_num(q.value), unit=q.unit, qualifier=q.qualifier,
+            rec = Figure(
+                **ctx.span(q.start, q.end), id=fid, metric=lab.metric, value=_num(q.value), unit=q.unit, qualifier=q.qualifier,
                 total=_num(q.total) if q.total is not None else None, role=lab.role, subject=subject,
                 locality=loc or ctx.article.locality, province=ctx.article.province,
                 period=period, year=period_year(period),

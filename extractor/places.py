@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -53,6 +53,16 @@ class Located:
     written: str
     unit: Unit | None
     national: bool = False
+
+
+@dataclass(frozen=True)
+class ArticlePlace:
+    """Where an article is: the fields of `model.Article` (and of its record) that places.py sets."""
+
+    locality: str | None = None       # as written: "huyện Kiến Thụy", "TP. Tây Ninh"
+    province: str | None = None       # 63-province structure of the time
+    province_2025: str | None = None  # since July 2025
+    codes: dict[str, Any] = field(default_factory=dict)  # gazetteer.codes of the place (records.PLACE)
 
 
 @lru_cache(maxsize=1)
@@ -373,67 +383,57 @@ def _registry_province(url: str | None) -> str | None:
         return None
 
 
-def resolve(ctx) -> list[dict]:
-    """The article's place: locality, province, province_2025 and the codes (into `extra`,
-    which the article record reads); a value the reader set is kept."""
-    a = ctx.article
-    unit = None
-    written = None
-    if a.locality is None or a.province is None or "province_2025" not in a.extra:
-        preset = a.province  # the reader's (the news source's) province is kept
+def resolve(article) -> ArticlePlace:
+    """The article's place: what its reader set (the news source's province is kept), the rest
+    read from its title and text, with the registry's province of its site as a hint; and the
+    codes of that place."""
+    a = article
+    locality, province, p2025 = a.locality, a.province, a.province_2025
+    unit = written = None
+    if locality is None or province is None or p2025 is None:
+        preset = a.province
         hint = preset or _registry_province(a.url)
-        written, province, unit = locate_unit(a.title, a.text, hint=hint, fixed=preset is not None)
-        a.locality = a.locality or written
-        a.province = a.province or province
-    pkey = _province_key(a.province)
+        written, label, unit = locate_unit(a.title, a.text, hint=hint, fixed=preset is not None)
+        locality, province = locality or written, province or label
+    pkey = _province_key(province)
     prov = provinces()[pkey] if pkey else None
-    if a.locality and (unit is None or written != a.locality):
-        found = resolve_locality(a.locality, prov.code if prov else None)
+    if locality and (unit is None or written != locality):
+        found = resolve_locality(locality, prov.code if prov else None)
         unit = found.unit if found else None
     if unit is None or (prov is not None and unit.province != prov.short):
         unit = prov
-    place = codes(unit)
-    for k, v in place.items():
-        if a.extra.get(k) is None:
-            a.extra[k] = v
-    return []
+    place = {**codes(unit), **{k: v for k, v in (a.codes or {}).items() if v is not None}}  # the reader's are kept
+    return ArticlePlace(locality, province, p2025 or place["province_2025"], place)
 
 
-def _article_located(a) -> Located | None:
-    unit = unit_by_code(a.extra.get("district_code")) or unit_by_code(a.extra.get("province_code"))
-    return Located(a.locality or "", unit) if unit else None
-
-
-def add_codes(ctx) -> list[dict]:
+def add_codes(ctx) -> list:
     """The place codes of every figure, official and ranking of the article (after the stages
     that build them). A locality that names no unit gives way to the article's; a locality
     that is a longer string than its place ("TP Hà Nội Nguyễn") keeps the place's words."""
     a = ctx.article
-    art = _article_located(a)
-    art_codes = codes(art.unit) if art else codes(None)
-    within = a.extra.get("province_code")
-    district = a.extra.get("district_code")
+    art_codes = {**codes(None), **(a.codes or {})}
+    within, district = art_codes["province_code"], art_codes["district_code"]
     for rec in ctx.records:
-        kind = rec.get("kind")
-        if kind in ("figure", "official"):
-            loc = rec.get("locality")
+        if rec.kind in ("figure", "official"):
+            loc = rec.locality
             if not loc:  # a figure still has its article's province (or none)
-                pkey = _province_key(rec.get("province")) if kind == "figure" else None
-                rec.update(codes(provinces()[pkey] if pkey else None))
-                continue
-            if loc == a.locality:
-                rec.update(art_codes)
-                continue
-            found = resolve_locality(loc, within, district)
-            if found is None:  # "UBND TP Võ Sĩ": the city of the article
-                rec["locality"] = a.locality
-                rec.update(art_codes if a.locality else codes(None))
-                continue
-            rec["locality"] = found.written
-            rec.update(place_codes(found))
-            if kind == "figure" and found.unit is not None:
-                rec["province"] = province_label(found.unit.province)
-        elif kind == "ranking":
-            found = resolve_locality(rec.get("entity"), within, district)
-            rec.update(place_codes(found))
+                pkey = _province_key(rec.province) if rec.kind == "figure" else None
+                _set(rec, codes(provinces()[pkey] if pkey else None))
+            elif loc == a.locality:
+                _set(rec, art_codes)
+            elif (found := resolve_locality(loc, within, district)) is None:  # "UBND TP Võ Sĩ": the article's city
+                rec.locality = a.locality
+                _set(rec, art_codes if a.locality else codes(None))
+            else:
+                rec.locality = found.written
+                _set(rec, place_codes(found))
+                if rec.kind == "figure" and found.unit is not None:
+                    rec.province = province_label(found.unit.province)
+        elif rec.kind == "ranking":
+            _set(rec, place_codes(resolve_locality(rec.entity, within, district)))
     return []
+
+
+def _set(rec, values: dict[str, Any]) -> None:
+    for k, v in values.items():
+        setattr(rec, k, v)

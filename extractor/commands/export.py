@@ -8,8 +8,6 @@ import click
 
 from . import db_option
 
-NUMERIC = {"value", "total", "start", "end", "run_id", "collectives", "individuals", "year", "rank", "from_bottom"}
-
 
 @click.command("export")
 @db_option(must_exist=True)
@@ -27,6 +25,7 @@ def command(db, fmt, table, wide, agg, run, output):
     """Export a table of the dataset. `jsonl` writes the records of the data contract (every
     kind, `source` as stored); CSV cells a spreadsheet would execute are neutralized."""
     from .. import dataset
+    from ..dataset import _NUMERIC
     from ..output import safe_cell
     from ..store import Store
 
@@ -63,6 +62,6 @@ def command(db, fmt, table, wide, agg, run, output):
     for col in df.columns:
         if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
             df[col] = df[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
-            if col not in NUMERIC:
+            if col not in _NUMERIC:
                 df[col] = df[col].map(safe_cell)
     df.to_csv(output or sys.stdout, index=False)
