@@ -7,10 +7,11 @@ trấn) are indexed per province, on first use.
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from .normalize import fold
 
@@ -39,10 +40,34 @@ def province_label(short: str) -> str:
     return "TP Hồ Chí Minh" if short == "Hồ Chí Minh" else short
 
 
+def _read(name: str) -> dict:
+    """One data file of vietnamadminunits, read without importing the package (its import
+    pulls in geopy and more: 0.6 s of start-up for data that parses in 0.03 s)."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("vietnamadminunits is not installed (pip install vietnamadminunits)")
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / name
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    path = resources.files("vietnamadminunits") / "data" / "parser_legacy.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    return _read("parser_legacy.json")
+
+
+@lru_cache(maxsize=1)
+def _provinces_2025() -> dict[str, tuple[str, str]]:
+    """Old province code -> (label, code) of its province since July 2025. The 2025 reform
+    merged whole provinces, so the old province alone decides (as vietnamadminunits'
+    converter does: its DICT_PROVINCE lists the old provinces of each new one)."""
+    new = _read("parser_from_2025.json")["DICT_PROVINCE"]
+    out = {}
+    for new_key, old_keys in _read("converter_2025.json")["DICT_PROVINCE"].items():
+        for old_key in old_keys:
+            old = _province_by_key().get(old_key)
+            if old is not None and new_key in new:
+                out[old.code] = (province_label(new[new_key]["provinceShort"]), new[new_key]["provinceCode"])
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -134,22 +159,9 @@ def place_names() -> frozenset[str]:
     return frozenset(provinces()) | frozenset(districts())
 
 
-@lru_cache(maxsize=8192)
 def province_2025(unit: Unit) -> tuple[str | None, str | None]:
     """(label, code) of the province `unit` belongs to since July 2025, or (None, None)."""
-    try:
-        from vietnamadminunits import convert_address
-
-        prov = provinces()[fold(unit.province)]
-        district = unit_by_code(unit.district_code) if unit.level != "province" else None
-        ward = unit.name if unit.level == "commune" and unit.code else None  # a commune known by its code
-        address = ", ".join(x for x in (ward, district.name if district else None, prov.name) if x)
-        new = convert_address(address)
-        if new and new.short_province:
-            return province_label(new.short_province), (new.province_code or None)
-    except Exception:  # noqa: BLE001 - an address the converter does not know: say nothing rather than guess
-        pass
-    return None, None
+    return _provinces_2025().get(unit.province_code, (None, None))
 
 
 def codes(unit: Unit | None, national: bool = False) -> dict[str, str | None]:
