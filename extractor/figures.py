@@ -32,6 +32,10 @@ _LOCALITY = regex.compile(
 
 
 _CLAUSE_END = regex.compile(r"[;.](?:\s|$)")
+# a target cue that governs the rate named right after it ("phấn đấu đảm bảo tỷ lệ …")
+_GOVERNS = regex.compile(r"\s*(?:(?:đảm\s+bảo|nâng|nâng\s+cao|đưa|để|cho)\s+)?", regex.IGNORECASE)
+# what says a figure is already reached, not aimed at
+_ACTUAL = regex.compile(r"(?<!\w)(?:đã|hiện|đến\s+nay|năm\s+(?:qua|nay)|thực\s+tế)(?!\w)", regex.IGNORECASE)
 # where what is said of a counted whole begins ("… của Đà Nẵng | đã được trực tuyến hóa")
 _PREDICATE = regex.compile(r"(?<=\s)(?:đã|được|đang|sẽ)\s")
 _OPEN_PAREN = regex.compile(r"\s*\(\s*")
@@ -169,8 +173,13 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
         if q.is_percent:
             cues = list(target_re.finditer(left))
             heads = list(_rate_head().finditer(left))
-            if cues and (not heads or cues[-1].end() > heads[-1].start()):
+            if cues and (not heads or cues[-1].end() > heads[-1].start()
+                         or _GOVERNS.fullmatch(left, cues[-1].end(), heads[-1].start())):
+                # "vượt chỉ tiêu … 30%"; "phấn đấu (đảm bảo) tỷ lệ hồ sơ … đạt trên 60%"
                 lab.role = "target"
+            elif prev is not None and prev.role == "target" and prev.q.is_percent and not heads \
+                    and not _ACTUAL.search(left):
+                lab.role = "target"  # "…đạt trên 60%; các dịch vụ khác đạt tối thiểu 30%": the same goal
         # 1. a cue right after the unit (the next quantity's window starts after it); a part of
         #    the whole counted after it takes what is said of that whole ("700 trong tổng số
         #    1.200 dịch vụ công, thủ tục của Đà Nẵng đã được trực tuyến hóa mức 3, 4")
