@@ -94,6 +94,11 @@ def _delta_down() -> regex.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _level_after_change() -> regex.Pattern:
+    return compile_pattern("{level_after_change}")
+
+
+@lru_cache(maxsize=1)
 def _rate_head() -> regex.Pattern:
     # the start of a rate's description: "tỷ lệ …", "chỉ số …", "mức độ hài lòng …"
     return compile_pattern(r"(?:tỷ\s+lệ|tỉ\s+lệ|chỉ\s+số|mức\s+độ\s+hài\s+lòng|PAR\s+Index|SIPAS)")
@@ -163,6 +168,8 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
         right = _CLAUSE_END.split(text[q.end:s_end], maxsplit=1)[0]
         sentence_left = text[s_start:q.start]
         delta = "up" if _delta_up().search(left) else "down" if _delta_down().search(left) else None
+        if delta and _level_after_change().search(left):
+            delta = None  # "giảm mạnh, chỉ còn 2,1%": the level reached
         cands = [r for r in all_rules if _applies(r, q, text[s_start:s_end], delta, sentence_left)]
         veto = next((r for r in vetoes if q.unit_class in r.units and r.veto.search(left)), None)
         if veto is not None:
