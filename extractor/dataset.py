@@ -10,6 +10,7 @@ late = figs[figs.metric == "dossiers_late_rate"][["locality", "period", "value",
 ds.articles(), ds.officials(), ds.checks(), ds.rankings(), ds.runs()
 ds.wide()                                         # locality x period x metric
 ds.figures(run=1)                                 # exactly what run 1 produced
+ds.search("hồ sơ trễ hạn")                        # articles holding these words (full-text index)
 ```
 """
 from __future__ import annotations
@@ -86,6 +87,13 @@ class Dataset:
 
     def articles(self) -> pd.DataFrame:
         return _typed(pd.read_sql_query("SELECT * FROM articles", self.db))
+
+    def search(self, query: str, limit: int = 20) -> pd.DataFrame:
+        """Articles whose title or text hold every word of `query`, best match first."""
+        from .store import search
+
+        return _typed(pd.DataFrame(search(self.db, query, limit),
+                                   columns=["article_id", "source", "title", "published"]))
 
     def runs(self) -> pd.DataFrame:
         df = pd.read_sql_query("SELECT * FROM runs", self.db)

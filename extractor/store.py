@@ -8,7 +8,9 @@ Tables (docs/dataset.md explains each column):
   tied to the run that produced it (`run_id`), so "run 12" can be cited and two runs diffed;
 - `extractions`: which run extracted which article, with a digest of its records;
 - `frontier`: the crawl frontier and seen-set (committed at once, so a SIGKILL loses nothing).
-Views `current_<table>` show each article's latest extraction.
+Views `current_<table>` show each article's latest extraction. `articles_fts` indexes the
+articles' title and text for full-text search (SQLite FTS5 through sqlite-utils, kept current by
+triggers; `Store.search`, `Dataset.search`, the search box of `cchc browse`).
 
 Saving an article whose records are identical to its latest stored extraction writes nothing,
 so running the same input twice gives the same row counts; a changed extraction (new
@@ -100,6 +102,26 @@ CREATE VIEW IF NOT EXISTS latest_extractions AS
     f"ON x.article_id = l.article_id AND x.run_id = l.run_id;\n" for t in RECORD_TABLES)
 
 
+SEARCH_COLUMNS = ("title", "text")
+SEARCH_TRIGGERS = ("articles_ai", "articles_ad", "articles_au")
+# Vietnamese tone marks change the word ("hồ" is not "hổ"): the index keeps them, folds case only
+FTS_TOKENIZE = "unicode61 remove_diacritics 0"
+
+
+def search(db: sqlite3.Connection, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Full-text search of the articles of an open dataset (see Store.search)."""
+    import sqlite_utils
+
+    from .normalize import normalize_text
+
+    articles = sqlite_utils.Database(db)["articles"]
+    if articles.detect_fts() is None:
+        raise LookupError("this dataset has no full-text index yet: open it once with a cchc command "
+                          "that writes (cchc reextract --db PATH builds it)")
+    return list(articles.search(normalize_text(query), columns=["article_id", "source", "title", "published"],
+                                limit=limit, quote=True))
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -156,6 +178,7 @@ class Store:
                 self.db.execute("PRAGMA foreign_keys=ON")
                 self.db.executescript(SCHEMA)
                 self._add_new_columns()
+                self._enable_search()
                 return
             except sqlite3.OperationalError as e:
                 if "locked" not in str(e) or n == attempts - 1:
@@ -174,6 +197,30 @@ class Store:
                     except sqlite3.OperationalError as e:
                         if "duplicate column" not in str(e):  # another process added it first
                             raise
+
+    def _search_ready(self) -> bool:
+        want = ("articles_fts", *SEARCH_TRIGGERS)
+        found = self.db.execute(f"SELECT COUNT(*) FROM sqlite_master WHERE name IN ({', '.join('?' * len(want))})",
+                                want).fetchone()[0]
+        return found == len(want)
+
+    def _enable_search(self) -> None:
+        """The full-text index of the articles (built once per file, from the rows already there)."""
+        if self._search_ready():
+            return
+        import sqlite_utils  # only when the index is built: it imports pandas
+
+        articles = sqlite_utils.Database(self.db)["articles"]
+        try:
+            articles.enable_fts(list(SEARCH_COLUMNS), create_triggers=True, tokenize=FTS_TOKENIZE)
+        except sqlite3.OperationalError as e:
+            if "already exists" not in str(e):
+                raise
+            for _ in range(100):  # another process is building it this moment
+                if self._search_ready():
+                    return
+                time.sleep(0.05)
+            articles.enable_fts(list(SEARCH_COLUMNS), create_triggers=True, tokenize=FTS_TOKENIZE, replace=True)
 
     @classmethod
     def open(cls, path: str | os.PathLike) -> Store:
@@ -272,8 +319,15 @@ class Store:
         return int(self.db.execute("SELECT id FROM pages WHERE url = ?", (page["url"],)).fetchone()[0])
 
     def add_source(self, name: str, site: str | None = None, province: str | None = None, base_url: str | None = None) -> None:
-        self.db.execute("INSERT OR REPLACE INTO sources (name, site, province, base_url) VALUES (?, ?, ?, ?)",
-                        (name, site, province, base_url))
+        import sqlite_utils
+
+        sqlite_utils.Database(self.db)["sources"].upsert(
+            {"name": name, "site": site, "province": province, "base_url": base_url}, pk="name")
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Articles whose title or text hold every word of `query` (tone marks count: "hồ sơ"
+        is not "hổ sợ"), best match first: article_id, source, title, published."""
+        return search(self.db, query, limit)
 
     # ---------------------------------------------------------------- reading back
     def iter_articles(self) -> Iterator[dict[str, Any]]:
