@@ -10,13 +10,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 import regex
 
 from ..gazetteer import place_names
 from ..normalize import fold as _fold_uncached
 from ..patterns import compile_pattern, lexicon
+from ..records import Official
 
 _SYL = r"[\p{Lu}][\p{Ll}\p{M}]*"          # one capitalized syllable
 _SYL_RE = regex.compile(_SYL)
@@ -328,7 +328,7 @@ def _fullness(m: Mention) -> tuple[int, int]:
     return len(m.titles), sum(len(t) for t in m.titles)
 
 
-def extract(ctx) -> list[dict[str, Any]]:
+def extract(ctx) -> list[Official]:
     best: dict[str, Mention] = {}
     order: list[str] = []
     hits = [(m.start(), m.end()) for m in _res()[0].finditer(ctx.text)]  # one pass over the text
@@ -349,9 +349,7 @@ def extract(ctx) -> list[dict[str, Any]]:
         m = best[key]
         org = next((o for o in (_org(t) for t in m.titles) if o), None)
         loc = next((x.group(0) for x in (_LOC.search(t) for t in m.titles) if x), None)
-        rec = ctx.base("official", m.start, m.end)
         if loc is None and not any(_national().search(t) for t in m.titles):
             loc = ctx.article.locality  # "Chủ tịch UBND Thành phố": the article's city
-        rec.update(name=m.name, titles=m.titles, organization=org, locality=loc)
-        out.append(rec)
+        out.append(Official(**ctx.span(m.start, m.end), name=m.name, titles=m.titles, organization=org, locality=loc))
     return out
