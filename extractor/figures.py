@@ -13,7 +13,7 @@ import regex
 
 from .numbers import Quantity, blocked_spans, find_quantities
 from .patterns import compile_pattern, load_file, rules
-from .periods import Periods
+from .periods import Periods, period_source, period_year
 from .records import Figure
 
 # what a sentence must contain before any quantity in it is worth labelling
@@ -370,6 +370,9 @@ def extract(ctx) -> list[Figure]:
     periods = Periods(text, _year(ctx.article.published))
     records: list[Figure] = []
     n = 0
+    paras: dict[int, tuple[int, int]] = {}
+    for s in ctx.sentences:
+        paras[s.paragraph] = (paras.get(s.paragraph, (s.start, s.end))[0], s.end)
     indices = _indices(text, ctx.sentences)
     before: list[Labelled] = []   # the labelled quantities of the sentence before
     for sent, index in zip(ctx.sentences, indices):
@@ -389,11 +392,13 @@ def extract(ctx) -> list[Figure]:
             fid = f"{ctx.article.article_id}:f{n}"
             ids.append(fid)
             subject, loc = _subject(text, sent.start, q.start)
+            period = periods.at(q.start, sent.start, sent.end)
             rec = Figure(
                 **ctx.span(q.start, q.end), id=fid, metric=lab.metric, value=_num(q.value), unit=q.unit, qualifier=q.qualifier,
                 total=_num(q.total) if q.total is not None else None, role=lab.role, subject=subject,
                 locality=loc or ctx.article.locality, province=ctx.article.province,
-                period=periods.at(q.start, sent.start, sent.end),
+                period=period, year=period_year(period),
+                period_source=period_source(periods, period, *paras[sent.paragraph], q.start),
                 sentence=sent.text, pattern=lab.rule,
                 about=ids[lab.about] if lab.about is not None else None,
                 sentence_start=sent.start, sentence_end=sent.end,

@@ -117,3 +117,30 @@ class Periods:
         if i >= 0:
             return self.mentions[i].period
         return str(self.year) if self.year else None
+
+
+# --- where a figure's period comes from (figures.py writes these beside `period`) --------------
+
+SOURCES = ("stated", "context", "article", "none")
+
+
+def period_year(period: str | None) -> int | None:
+    """The year a period ends in: "2022-H1" -> 2022, "2017-M05" -> 2017, "2015/2023" -> 2023."""
+    years = regex.findall(r"\d{4}", period or "")
+    return int(years[-1]) if years else None
+
+
+def period_source(periods: Periods, period: str | None, para_start: int, para_end: int, pos: int) -> str:
+    """How a figure's period was found: `stated` when its sentence or paragraph
+    [para_start, para_end) names it, `context` when an earlier paragraph does (a heading, the
+    lead), `article` when it is the article's year by default, `none` without a period."""
+    if not period:
+        return "none"
+    starts = periods._starts
+    for p in periods.mentions[bisect_right(starts, para_start - 1):bisect_right(starts, para_end - 1)]:
+        if p.period == period:
+            return "stated"
+    for p in periods.mentions[:bisect_right(starts, pos)]:
+        if p.period == period:
+            return "context"
+    return "article" if periods.year is not None and period == str(periods.year) else "context"
