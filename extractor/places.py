@@ -163,16 +163,32 @@ def _province(key: str) -> Unit | None:
     return provinces().get(key) or provinces().get(_vocab()["alias_key"].get(key, ""))
 
 
-_WANT = {"huyện": "Huyện", "quận": "Quận", "thị xã": "Thị xã", "tx": "Thị xã", "tp": "Thành phố", "thành phố": "Thành phố"}
+@lru_cache(maxsize=1)
+def _unit_kinds() -> dict[str, str]:
+    """A unit word, folded ("tp", "q", "thị xã") -> the kind it names (places.yaml unit_words):
+    "province", or the gazetteer's district kind ("Thành phố", "Quận", …)."""
+    from .patterns import table
+
+    return {fold(w).rstrip("."): kind for w, kind in table("unit_words").items()}
+
+
+@lru_cache(maxsize=1)
+def _province_prefix() -> regex.Pattern:
+    """The unit word a province's name may start with ("TP Hồ Chí Minh", "Tỉnh Cần Thơ")."""
+    from .patterns import alternation, table
+
+    words = [w for w, kind in table("unit_words").items() if kind in ("province", "Thành phố")]
+    return regex.compile(r"^" + alternation(words) + r"\s+", regex.I)
 
 
 def _resolve(kind: str, name: str, within: str | None = None) -> tuple[Unit | None, int]:
     """The unit a unit word + name names, and how many words of `name` it took."""
-    k = fold(kind).rstrip(".")
-    k = {"q": "quận"}.get(k, k)
+    unit_kind = _unit_kinds().get(fold(kind).rstrip("."))
+    province_word, city_word = unit_kind == "province", unit_kind == "Thành phố"
+    want = None if province_word else unit_kind
     words = name.split()
     if len(words) == 1 and words[0].isdigit():  # "Quận 1"
-        cands = districts().get(f"{k} {int(words[0])}", [])
+        cands = districts().get(f"{fold(unit_kind)} {int(words[0])}", [])
         if within:
             cands = [u for u in cands if u.province == within] or cands
         return (cands[0], 1) if len(cands) == 1 else (None, 0)
@@ -180,18 +196,17 @@ def _resolve(kind: str, name: str, within: str | None = None) -> tuple[Unit | No
     for n in range(len(words), 0, -1):
         key = fold(" ".join(words[:n]))
         prov = _province(key)
-        if k == "tỉnh" and prov:
+        if province_word and prov:
             return prov, n
-        if k in ("tp", "thành phố") and prov and fold(prov.short) in _province_cities():
+        if city_word and prov and fold(prov.short) in _province_cities():
             return prov, n
         cands = districts().get(key, [])
-        want = _WANT.get(k)
         cands = [u for u in cands if want is None or u.kind == want]
         if within and len(cands) > 1:
             cands = [u for u in cands if u.province == within] or cands
         if len(cands) == 1:
             return cands[0], n
-        if k in ("tp", "thành phố") and prov:
+        if city_word and prov:
             return prov, n
     return None, 0
 
@@ -258,7 +273,7 @@ def _province_key(name: str | None) -> str | None:
     """"TP Hồ Chí Minh" / "Hồ Chí Minh" / "Cần Thơ" -> the key of provinces(), or None."""
     if not name:
         return None
-    key = fold(regex.sub(r"^(?:TP\.?|Thành\s+phố|Tỉnh)\s+", "", name.strip(), flags=regex.I))
+    key = fold(_province_prefix().sub("", name.strip()))
     if key in provinces():
         return key
     unit = _province(fold(name.strip()))
