@@ -74,7 +74,7 @@ def _vocab() -> dict[str, Any]:
         "alias_key": {fold(k): fold(v) for k, v in aliases.items()},
         "not_places": [str(x) for x in data.get("not_places") or []],
         "national": frozenset(fold(x) for x in data.get("national_places") or []),
-        "unit_words": [str(x) for x in (data.get("lists") or {}).get("unit_words") or []],
+        "unit_words": list(unit_word_kinds()),
     }
 
 
@@ -164,21 +164,27 @@ def _province(key: str) -> Unit | None:
 
 
 @lru_cache(maxsize=1)
-def _unit_kinds() -> dict[str, str]:
-    """A unit word, folded ("tp", "q", "thị xã") -> the kind it names (places.yaml unit_words):
-    "province", or the gazetteer's district kind ("Thành phố", "Quận", …)."""
+def unit_word_kinds() -> dict[str, str]:
+    """Every unit word as written ("TP.", "huyện", "Q.") -> the kind it names (places.yaml
+    province_words, city_words, district_words): "province", or the gazetteer's district kind
+    ("Thành phố", "Quận", …)."""
     from .patterns import table
 
-    return {fold(w).rstrip("."): kind for w, kind in table("unit_words").items()}
+    return {**table("province_words"), **table("city_words"), **table("district_words")}
+
+
+@lru_cache(maxsize=1)
+def _unit_kinds() -> dict[str, str]:
+    """The same, by the folded word ("tp", "q", "thị xã")."""
+    return {fold(w).rstrip("."): kind for w, kind in unit_word_kinds().items()}
 
 
 @lru_cache(maxsize=1)
 def _province_prefix() -> regex.Pattern:
     """The unit word a province's name may start with ("TP Hồ Chí Minh", "Tỉnh Cần Thơ")."""
-    from .patterns import alternation, table
+    from .patterns import compile_pattern
 
-    words = [w for w, kind in table("unit_words").items() if kind in ("province", "Thành phố")]
-    return regex.compile(r"^" + alternation(words) + r"\s+", regex.I)
+    return compile_pattern(r"^(?:{province_words}|{city_words})\s+")
 
 
 def _resolve(kind: str, name: str, within: str | None = None) -> tuple[Unit | None, int]:
