@@ -136,17 +136,18 @@ def compile_pattern(src: str, flags: int = FLAGS) -> regex.Pattern:
     return regex.compile(expanded, flags, **used)
 
 
-def whole_words(words: Iterable[str]) -> regex.Pattern:
-    """Any of `words` (longest first, as written) not inside a longer word: for word sets that
-    come from data other than the pattern files (the gazetteer's names, a table's keys)."""
-    return _whole_words(tuple(sorted(set(words))))
+def whole_words(words: Iterable[str], guard: str = r"\p{L}\p{M}") -> regex.Pattern:
+    """Any of `words` (longest first, as written) with none of the `guard` characters right
+    before or after it: for word sets that come from data other than a pattern file's lists
+    (the gazetteer's names, a table's keys)."""
+    return _whole_words(tuple(sorted(set(words))), guard)
 
 
 @lru_cache(maxsize=64)
-def _whole_words(words: tuple[str, ...]) -> regex.Pattern:
+def _whole_words(words: tuple[str, ...], guard: str) -> regex.Pattern:
     if not words:
         return regex.compile(r"(?!)")
-    return regex.compile(r"(?<![\p{L}\p{M}])\L<words>(?![\p{L}\p{M}])", words=list(words))
+    return regex.compile(rf"(?<![{guard}])\L<words>(?![{guard}])", words=list(words))
 
 
 def rules(family: str) -> list[dict[str, Any]]:

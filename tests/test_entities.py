@@ -121,10 +121,10 @@ from extractor.entities import rankings as _rk  # noqa: E402
 @pytest.mark.parametrize("rule,ex", pattern_examples("rankings", "positive"))
 def test_ranking_pattern_positive(rule, ex):
     t, want = ex["text"], ex["expect"]
-    indices, levels, *_ = _rk._res()
+    indices, levels = _rk._rules().indices, _rk._rules().levels
     if rule["id"] == "rankings.index":
         assert _rk._last(indices, t)[0] == want["index"]
-        assert int(_rk._YEAR.search(t).group(1)) == want["year"]
+        assert int(_rk._rules().year_named.search(t).group(1)) == want["year"]
     elif rule["id"] == "rankings.level":
         assert _rk._last(levels, t)[0] == want["level"]
     elif rule["id"] == "rankings.next":
@@ -141,7 +141,7 @@ def test_ranking_pattern_positive(rule, ex):
 @pytest.mark.parametrize("rule,ex", pattern_examples("rankings", "negative"))
 def test_ranking_pattern_negative(rule, ex):
     t = ex["text"]
-    indices, levels, *_ = _rk._res()
+    indices, levels = _rk._rules().indices, _rk._rules().levels
     if rule["id"] == "rankings.index":
         assert _rk._last(indices, t) is None
     elif rule["id"] == "rankings.level":

@@ -12,13 +12,12 @@ from functools import lru_cache
 import regex
 
 from ..normalize import fold
-from ..patterns import compile_pattern, load_file, rules
+from ..patterns import compile_pattern, load_file, rules, table, whole_words
 from ..places import name_before
 from ..records import Ranking
 
 # "chỉ số cải cách hành chính 2015", "Chỉ số CCHC (PAR Index) 2023": the year right after the index
 _YEAR_AFTER = regex.compile(r"\s*(?:\([^)]{0,20}\)\s*)?((?:19|20)\d\d)\b")
-_YEAR = regex.compile(r"\b(?i:năm)\s+((?:19|20)\d\d)\b")
 
 
 @dataclass
@@ -30,36 +29,68 @@ class Position:
     previous_year: int | None = None
 
 
+@dataclass(frozen=True)
+class RankingRules:
+    """patterns/rankings.yaml (and the words it shares with numbers.yaml and places.yaml), compiled once."""
+
+    indices: list[tuple[str, regex.Pattern]]      # PAR Index, SIPAS, PCI … and what names each
+    levels: list[tuple[str, regex.Pattern]]       # the level a paragraph ranks ("Đối với cấp sở")
+    other_index: regex.Pattern                    # an index that is none of ours
+    position: regex.Pattern                       # a position ("xếp thứ 2", "đứng cuối bảng")
+    each_ordinal: regex.Pattern                   # each rank of "thứ 2, thứ 3"
+    next: regex.Pattern                           # "tiếp theo là …"
+    entity: regex.Pattern                         # a ranked body ("Sở Tư pháp", "huyện Phong Điền")
+    shared: regex.Pattern                         # "các Sở: A, B"
+    department: regex.Pattern                     # one department's name
+    department_word: str                          # what a department of "các Sở: A, B" is called
+    ministry: regex.Pattern                       # a ministry-level body not called "Bộ"
+    provinces: regex.Pattern                      # a province's bare name
+    city_name: regex.Pattern                      # "TP Hà Nội": a city word and the name after it
+    city_word: regex.Pattern                      # a city word at the start
+    unit_level: list[tuple[str, regex.Pattern]]   # the level of a body from its first word
+    self: regex.Pattern                           # "của tỉnh xếp thứ 10": the article's own province
+    clause: regex.Pattern                         # where a ranking clause ends
+    year_named: regex.Pattern                     # "năm 2023"
+    year_before: regex.Pattern                    # a year right before a position
+    compared: regex.Pattern                       # "so với năm 2022": a comparison's year
+    ordinals: dict[str, int]                      # "thứ tư" -> 4 (numbers.yaml)
+    aliases: dict[str, str]                       # "NHNN" -> "Ngân hàng Nhà nước"
+    alias_re: regex.Pattern
+    cities: frozenset[str]                        # the centrally-run cities, folded
+
+
 @lru_cache(maxsize=1)
-def _res():
+def _rules() -> RankingRules:
+    from ..gazetteer import provinces
+
     rs = {r["id"]: r for r in rules("rankings")}
-    indices = [(name, compile_pattern(src)) for name, src in rs["rankings.index"]["index"].items()]
-    levels = [(name, compile_pattern(src)) for name, src in rs["rankings.level"]["level"].items()]
-    entity = compile_pattern("{rank_entity}")
-    shared = compile_pattern(r"các\s+(?-i:Sở)\s*:?\s*(?P<list>(?:\L<departments>)(?:\s*(?:,|và)\s*(?:\L<departments>))+)")
-    dept = compile_pattern(r"\L<departments>")
     data = load_file("rankings")
-    unit_level = [(lvl, regex.compile(src, regex.I)) for lvl, src in data["unit_level"].items()]
-    other = compile_pattern(rs["rankings.index"]["other_index"])
-    return (indices, levels, rs["rankings.position"]["_regex"], entity, shared, dept, unit_level, other,
-            rs["rankings.next"]["_regex"])
-
-
-@lru_cache(maxsize=1)
-def _data():
-    """The vocabulary of rankings.yaml beside its rules: ordinals, aliases, cues."""
-    data = load_file("rankings")
-    return {
-        "ordinals": {k.casefold(): v for k, v in data["ordinals"].items()},
-        "aliases": dict(data["entity_aliases"]),
-        "alias_re": regex.compile(r"(?<![\p{L}\p{M}&])(?:" + "|".join(
-            regex.escape(a) for a in sorted(data["entity_aliases"], key=len, reverse=True)) + r")(?![\p{L}\p{M}&])"),
-        "self": compile_pattern(data["self"]),
-        "clause": compile_pattern(data["clause"]),
-        "year_before": compile_pattern(data["year_before_position"]),
-        "compared": compile_pattern(data["compared"]),
-        "cities": frozenset(fold(c) for c in load_file("places")["centrally_run_cities"]),
-    }
+    return RankingRules(
+        indices=[(name, compile_pattern(src)) for name, src in rs["rankings.index"]["index"].items()],
+        levels=[(name, compile_pattern(src)) for name, src in rs["rankings.level"]["level"].items()],
+        other_index=compile_pattern(rs["rankings.index"]["other_index"]),
+        position=rs["rankings.position"]["_regex"],
+        each_ordinal=compile_pattern(data["each_ordinal"]),
+        next=rs["rankings.next"]["_regex"],
+        entity=compile_pattern("{rank_entity}"),
+        shared=compile_pattern(data["shared_departments"]),
+        department=compile_pattern(r"\L<departments>"),
+        department_word=data["department_word"],
+        ministry=compile_pattern(r"(?-i:\L<ministry_bodies>)"),
+        provinces=whole_words(u.short for u in provinces().values()),
+        city_name=compile_pattern(r"{city_words}\s+(.+)$"),
+        city_word=compile_pattern(r"{city_words}\b"),
+        unit_level=[(lvl, compile_pattern(src)) for lvl, src in data["unit_level"].items()],
+        self=compile_pattern(data["self"]),
+        clause=compile_pattern(data["clause"]),
+        year_named=compile_pattern(data["year_named"]),
+        year_before=compile_pattern(data["year_before_position"]),
+        compared=compile_pattern(data["compared"]),
+        ordinals={k.casefold(): v for k, v in table("ordinal_words").items()},
+        aliases=dict(data["entity_aliases"]),
+        alias_re=whole_words(data["entity_aliases"], guard=r"\p{L}\p{M}&"),
+        cities=frozenset(fold(c) for c in load_file("places")["centrally_run_cities"]),
+    )
 
 
 def _last(pats, text):
@@ -72,33 +103,33 @@ def _last(pats, text):
 
 
 def _entities(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    _, _, _, entity, shared, dept, *_ = _res()
+    r = _rules()
     out, taken = [], []
-    for m in shared.finditer(text, start, end):  # "các Sở: A, B": two departments
-        for d in dept.finditer(text, m.start("list"), m.end("list")):
-            out.append((d.start(), d.end(), "Sở " + d.group(0)))
+    for m in r.shared.finditer(text, start, end):  # "các Sở: A, B": two departments
+        for d in r.department.finditer(text, m.start("list"), m.end("list")):
+            out.append((d.start(), d.end(), f"{r.department_word} {d.group(0)}"))
         taken.append((m.start(), m.end()))
-    for m in entity.finditer(text, start, end):
+    for m in r.entity.finditer(text, start, end):
         if any(s <= m.start() < e for s, e in taken):
             continue
         out.append((m.start(), m.end(), regex.sub(r"\s+", " ", m.group(0))))
         taken.append((m.start(), m.end()))
-    for m in _province_re().finditer(text, start, end):  # "Đà Nẵng dẫn đầu", "… là Đồng Tháp"
+    for m in r.provinces.finditer(text, start, end):  # "Đà Nẵng dẫn đầu", "… là Đồng Tháp"
         if any(s <= m.start() < e for s, e in taken) or name_before(text, m.start()):
             continue
         out.append((m.start(), m.end(), m.group(0)))
         taken.append((m.start(), m.end()))
-    for m in _data()["alias_re"].finditer(text, start, end):  # "NHNN", "Bộ KH&CN": named in full
+    for m in r.alias_re.finditer(text, start, end):  # "NHNN", "Bộ KH&CN": named in full
         if any(s <= m.start() < e for s, e in taken):
             continue
-        out.append((m.start(), m.end(), _data()["aliases"][m.group(0)]))
+        out.append((m.start(), m.end(), r.aliases[m.group(0)]))
     out.sort()
     return out
 
 
 def _ordinal(word: str) -> int:
     word = " ".join(word.split())
-    return int(word) if word.isdigit() else _data()["ordinals"][word.casefold()]
+    return int(word) if word.isdigit() else _rules().ordinals[word.casefold()]
 
 
 @lru_cache(maxsize=1)
@@ -123,7 +154,7 @@ def _guarded(text: str, m) -> bool:
 
 
 def _positions(text: str, start: int, end: int) -> list[Position]:
-    pos_re = _res()[2]
+    pos_re = _rules().position
     out: list[Position] = []
     if not _trigger().search(text, start, end):
         return out  # no word any position has: the full pattern need not run
@@ -144,38 +175,24 @@ def _positions(text: str, start: int, end: int) -> list[Position]:
         elif m.group("nth2") or m.group("nth3"):
             ranks = [(int(m.group("nth2") or m.group("nth3")), None)]
         else:
-            ranks = [(_ordinal(n), None) for n in regex.findall(r"thứ\s+(đầu\s+tiên|\w+)", m.group("nth"))]
+            ranks = [(_ordinal(n.group(1)), None) for n in _rules().each_ordinal.finditer(m.group("nth"))]
         out.append(Position(m.start(), m.end(), ranks))
     return out
-
-
-@lru_cache(maxsize=1)
-def _ministry_re():
-    return compile_pattern(r"(?-i:\L<ministry_bodies>)")
-
-
-@lru_cache(maxsize=1)
-def _province_re():
-    from ..gazetteer import provinces
-
-    names = sorted((u.short for u in provinces().values()), key=len, reverse=True)
-    return regex.compile(r"(?<![\p{L}\p{M}])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\p{L}\p{M}])")
-
-
 
 
 def _level_of(entity: str, default: str | None) -> str | None:
     from ..gazetteer import provinces
 
-    if _province_re().fullmatch(entity):
+    r = _rules()
+    if r.provinces.fullmatch(entity):
         return "tỉnh"
-    if _ministry_re().match(entity):
+    if r.ministry.match(entity):
         return "bộ"
-    city = regex.match(r"(?:TP\.?|thành\s+phố)\s+(.+)$", entity, regex.I)
-    if city and fold(city.group(1)) in provinces() and fold(city.group(1)) in _data()["cities"]:
+    city = r.city_name.match(entity)
+    if city and fold(city.group(1)) in provinces() and fold(city.group(1)) in r.cities:
         return "tỉnh"  # "TP Hà Nội" among provinces
-    for lvl, pat in _res()[6]:
-        if lvl == "huyện" and default == "tỉnh" and regex.match(r"(?:TP|thành\s+phố)\b", entity, regex.I):
+    for lvl, pat in r.unit_level:
+        if lvl == "huyện" and default == "tỉnh" and r.city_word.match(entity):
             return "tỉnh"  # a centrally-run city ranked among provinces
         if pat.search(entity):
             return lvl
@@ -183,13 +200,13 @@ def _level_of(entity: str, default: str | None) -> str | None:
 
 
 def names_an_index(text: str) -> bool:
-    return any(pat.search(text) for _, pat in _res()[0])
+    return any(pat.search(text) for _, pat in _rules().indices)
 
 
 def index_per_sentence(sentences) -> list[str | None]:
     """The index each sentence is about: the last one named so far in the article ("Chỉ số
     CCHC", "SIPAS", "PCI" …), None after a sentence that names some other index."""
-    indices, other = _res()[0], _res()[7]
+    indices, other = _rules().indices, _rules().other_index
     out: list[str | None] = []
     index = None
     for s in sentences:
@@ -206,22 +223,23 @@ def _sentence_year(text: str, found: tuple[str, int, int], current: int | None) 
     """The year of the index named at `found` in a sentence: right after it ("Chỉ số CCHC 2015",
     "… năm 2023"), else the last one before it ("Năm 2016, chỉ số …"), else the first after it
     that is no comparison ("so với năm 2022")."""
+    year, compared = _rules().year_named, _rules().compared
     y = _YEAR_AFTER.match(text, found[2])
     if y is None:
-        y = _YEAR.match(text, found[2]) or _YEAR.match(text, found[2] + 1)
+        y = year.match(text, found[2]) or year.match(text, found[2] + 1)
     if y is None:
-        y = next(reversed(list(_YEAR.finditer(text, 0, found[1]))), None)
+        y = next(reversed(list(year.finditer(text, 0, found[1]))), None)
     if y is None:
-        y = next((m for m in _YEAR.finditer(text, found[1]) if not _data()["compared"].search(text, 0, m.start())), None)
+        y = next((m for m in year.finditer(text, found[1]) if not compared.search(text, 0, m.start())), None)
     return int(y.group(1)) if y else current
 
 
 def extract(ctx) -> list[Ranking]:
-    indices, levels, *_ = _res()
+    r = _rules()
+    indices, levels = r.indices, r.levels
     text = ctx.text
     if not any(pat.search(text) for _, pat in indices) or not _trigger().search(text):
         return []  # no index named, or no position stated: nothing to rank
-    data = _data()
     index = level = None
     year = None
     out: list[Ranking] = []
@@ -231,7 +249,7 @@ def extract(ctx) -> list[Ranking]:
 
     def add(start: int, end: int, name: str, lvl: str | None, yr: int | None, rank: int | None,
             from_bottom: int | None) -> None:
-        name = data["aliases"].get(name, name)   # "NHNN" is Ngân hàng Nhà nước
+        name = r.aliases.get(name, name)   # "NHNN" is Ngân hàng Nhà nước
         key = (index, name, rank, from_bottom, yr)
         if key in seen:
             return
@@ -243,7 +261,7 @@ def extract(ctx) -> list[Ranking]:
         if s.paragraph != para:
             para, level = s.paragraph, None
         found = _last(indices, s.text)
-        if not found and _res()[7].search(s.text):
+        if not found and r.other_index.search(s.text):
             index = None  # "Chỉ số sẵn sàng cho phát triển CNTT": another index altogether
         if found:
             if found[0] != index:
@@ -258,7 +276,7 @@ def extract(ctx) -> list[Ranking]:
         if index is None:
             continue
         sent_year = year or _article_year(ctx)
-        bounds = [s.start] + [s.start + m.end() for m in data["clause"].finditer(s.text)] + [s.end]
+        bounds = [s.start] + [s.start + m.end() for m in r.clause.finditer(s.text)] + [s.end]
         taken: set[int] = set()   # entity starts this sentence's positions claimed
         prev_end = s.start
         for cs, ce in zip(bounds, bounds[1:]):
@@ -273,10 +291,10 @@ def extract(ctx) -> list[Ranking]:
                 after = [i for i, e in enumerate(ents) if e[0] >= p.end and i not in used]
                 picks = before[-k:] if len(before) >= k else after[:k]
                 # "tăng 3 bậc so với năm 2023 (xếp hạng 8/63)": a year written right before it
-                near = data["year_before"].search(text, max(prev_end, p.start - 30), p.start)
+                near = r.year_before.search(text, max(prev_end, p.start - 30), p.start)
                 if not picks and k == 1 and near and used:  # the same body, another year
                     picks = [max(used)]
-                if not picks and k == 1 and ctx.article.province and data["self"].search(text, cs, p.end):
+                if not picks and k == 1 and ctx.article.province and r.self.search(text, cs, p.end):
                     # "Chỉ số CCHC năm 2022 của tỉnh xếp thứ 10/63": the article's own province
                     ents.append((p.start, p.start, ctx.article.province))
                     picks = [len(ents) - 1]
@@ -298,7 +316,7 @@ def extract(ctx) -> list[Ranking]:
                     if p.previous is not None:  # "từ vị trí thứ 17 lên vị trí thứ 3": the year before too
                         before_year = p.previous_year or (yr - 1 if yr else None)
                         add(min(es, p.start), max(ee, p.end), name, lvl, before_year, p.previous, None)
-        nxt = _res()[8].search(text, s.start, s.end)
+        nxt = r.next.search(text, s.start, s.end)
         if nxt and last_rank is not None:  # "tiếp theo là Bộ Tài chính …, Bộ Tư pháp …": the next ranks
             for es, ee, name in _entities(text, nxt.end(), s.end):
                 if es in taken:
