@@ -16,21 +16,6 @@ from .patterns import compile_pattern, load_file, rules
 from .periods import Periods, period_source, period_year
 from .records import Figure
 
-# what a sentence must contain before any quantity in it is worth labelling
-_CONNECTOR_RE_SRC = "{rate_link}|{rate_tail}"
-_TARGET_RE_SRC = "{target_cue}"
-_SUBJECT = regex.compile(
-    r"(?:Bộ\s+phận\s+(?:Một\s+cửa|một\s+cửa|tiếp\s+nhận(?:\s+và\s+trả\s+kết\s+quả)?|TN&TKQ)"
-    r"|Trung\s+tâm\s+(?:Phục\s+vụ|phục\s+vụ)\s+hành\s+chính\s+công|Trung\s+tâm\s+Hành\s+chính\s+công"
-    r"|UBND|Ủy\s+ban\s+nhân\s+dân|cấp)"
-    r"(?:\s+(?:các\s+)?(?:tỉnh|thành\s+phố|Thành\s+phố|TP\.?|huyện|quận|thị\s+xã|phường|xã|thị\s+trấn|sở|hai\s+cấp)"
-    r"(?:\s*,\s*(?:xã|phường|thị\s+trấn))*(?:\s+(?-i:\p{Lu}[\p{Ll}\p{Lu}]*)){0,3})?",
-    regex.IGNORECASE,
-)
-_LOCALITY = regex.compile(
-    r"(?-i:(?:tỉnh|thành\s+phố|TP\.?|huyện|quận|thị\s+xã|TX\.?|phường|xã|thị\s+trấn)\s+(?:\p{Lu}[\p{Ll}\p{Lu}]*)(?:\s+\p{Lu}[\p{Ll}\p{Lu}]*){0,3})")
-
-
 _CLAUSE_END = regex.compile(r"[;.](?:\s|$)")
 _OPEN_PAREN = regex.compile(r"\s*\(\s*")
 
@@ -56,8 +41,23 @@ class Rule:
     unless_before: regex.Pattern | None = None    # anywhere earlier in the sentence: not this rule
 
 
+@dataclass(frozen=True)
+class FigureRules:
+    """patterns/figures.yaml, compiled once."""
+
+    rules: list[Rule]             # in file order
+    rate_of: dict[str, str]       # a count's metric -> the metric of its rate
+    count_of: dict[str, str]      # a rate's metric -> the metric of its count
+    connector: regex.Pattern      # what joins a rate to the count before it ("đạt tỷ lệ")
+    target: regex.Pattern         # a target cue ("chỉ tiêu", "phấn đấu")
+    rate_head: regex.Pattern      # the start of a rate's description ("tỷ lệ", "chỉ số")
+    subject: regex.Pattern        # whose figure ("Bộ phận Một cửa phường, xã")
+    subject_locality: regex.Pattern   # the place inside a subject
+    not_alone: frozenset[str]     # words that are no subject on their own ("cấp", "UBND")
+
+
 @lru_cache(maxsize=1)
-def _rules() -> tuple[list[Rule], dict[str, str], dict[str, str], regex.Pattern, regex.Pattern]:
+def _rules() -> FigureRules:
     out = []
     for n, r in enumerate(rules("figures")):
         out.append(Rule(
@@ -70,11 +70,16 @@ def _rules() -> tuple[list[Rule], dict[str, str], dict[str, str], regex.Pattern,
             index_metric=r.get("index_metric"), veto=compile_pattern(r["veto"]) if r.get("veto") else None,
             unless_before=compile_pattern(r["unless_before"]) if r.get("unless_before") else None,
         ))
-    rate_of = dict(load_file("figures").get("rate_of") or {})
-    count_of = {}
+    data = load_file("figures")
+    rate_of = dict(data.get("rate_of") or {})
+    count_of: dict[str, str] = {}
     for count, rate in rate_of.items():
         count_of.setdefault(rate, count)
-    return out, rate_of, count_of, compile_pattern(_CONNECTOR_RE_SRC), compile_pattern(_TARGET_RE_SRC)
+    return FigureRules(
+        rules=out, rate_of=rate_of, count_of=count_of, connector=compile_pattern("{rate_link}|{rate_tail}"),
+        target=compile_pattern("{target_cue}"), rate_head=compile_pattern("{rate_head}"),
+        subject=compile_pattern("{subject}"), subject_locality=compile_pattern("{subject_locality}"),
+        not_alone=frozenset(w.casefold() for w in data["subject_not_alone"]))
 
 
 @lru_cache(maxsize=None)
@@ -98,10 +103,8 @@ def _level_after_change() -> regex.Pattern:
     return compile_pattern("{level_after_change}")
 
 
-@lru_cache(maxsize=1)
 def _rate_head() -> regex.Pattern:
-    # the start of a rate's description: "tỷ lệ …", "chỉ số …", "mức độ hài lòng …"
-    return compile_pattern(r"(?:tỷ\s+lệ|tỉ\s+lệ|chỉ\s+số|mức\s+độ\s+hài\s+lòng|PAR\s+Index|SIPAS)")
+    return _rules().rate_head
 
 
 @dataclass
@@ -154,7 +157,8 @@ def _first(cands: list[Rule], attr: str, window: str) -> Rule | None:
 def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], index: str | None = None) -> list[Labelled]:
     """Label the quantities of one sentence (in order). `index`: the index the sentence scores
     bodies on (figures.extract decides), whose scores scores.index labels."""
-    all_rules, rate_of, count_of, connector, target_re = _rules()
+    fr = _rules()
+    all_rules, rate_of, count_of, connector, target_re = fr.rules, fr.rate_of, fr.count_of, fr.connector, fr.target
     index_rules = [r for r in all_rules if r.index_metric]
     vetoes = [r for r in all_rules if r.veto is not None]
     all_rules = [r for r in all_rules if not r.index_metric and r.veto is None]
@@ -292,7 +296,7 @@ def _breakdown() -> regex.Pattern:
 
 @lru_cache(maxsize=1)
 def _weak_rules() -> frozenset[str]:
-    return frozenset(r.id for r in _rules()[0] if r.weak)
+    return frozenset(r.id for r in _rules().rules if r.weak)
 
 
 def _inherit_breakdown(labs: list[Labelled], before: list[Labelled]) -> None:
@@ -324,7 +328,7 @@ def _pair_ranges(labs: list[Labelled]) -> None:
 @lru_cache(maxsize=1)
 def _index_metrics() -> dict[str, str]:
     out: dict[str, str] = {}
-    for r in _rules()[0]:
+    for r in _rules().rules:
         out.update(r.index_metric or {})
     return out
 
@@ -346,15 +350,16 @@ def _indices(text: str, sentences) -> list[str | None]:
 
 def _subject(text: str, s_start: int, pos: int) -> tuple[str | None, str | None]:
     """Whose figure: the nearest subject phrase before it in the sentence, and its locality."""
+    fr = _rules()
     best = None
-    for m in _SUBJECT.finditer(text, s_start, pos):
-        if m.group(0).lower() in ("cấp", "ubnd", "ủy ban nhân dân"):
+    for m in fr.subject.finditer(text, s_start, pos):
+        if m.group(0).casefold() in fr.not_alone:
             continue
         best = m
     if best is None:
         return None, None
     subj = best.group(0).strip(" ,")
-    loc = _LOCALITY.search(subj)
+    loc = fr.subject_locality.search(subj)
     return subj, (loc.group(0) if loc else None)
 
 

@@ -170,7 +170,8 @@ def unit_word_kinds() -> dict[str, str]:
     ("Thành phố", "Quận", …)."""
     from .patterns import table
 
-    return {**table("province_words"), **table("city_words"), **table("district_words")}
+    return {**table("province_words"), **table("city_words"), **table("district_words"),
+            **table("district_abbreviations")}
 
 
 @lru_cache(maxsize=1)
