@@ -1,6 +1,7 @@
 """cchc extract PATH... : read articles and write their records."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -13,7 +14,8 @@ import click
 @click.option("--db", type=click.Path(dir_okay=False), help="Also store the records in this SQLite dataset.")
 @click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes (output identical to 1).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
-def command(inputs, fmt, output, db, jobs, quiet):
+@click.option("--allow-private", is_flag=True, help="Fetch URLs on loopback and private addresses too (local testing).")
+def command(inputs, fmt, output, db, jobs, quiet, allow_private):
     """Extract records from files, folders, JSON Lines, WARC files, URLs or '-' (stdin).
 
     Records are the JSON Lines of the data contract (article, figure, official, award,
@@ -24,6 +26,9 @@ def command(inputs, fmt, output, db, jobs, quiet):
     from ..model import ReadError
     from ..output import Writer
     from ..progress import Progress
+
+    if allow_private:  # read by reading.fetch, in this process and in its workers
+        os.environ["CCHC_ALLOW_PRIVATE"] = "1"
 
     out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
     writer = Writer(fmt, out)
