@@ -65,7 +65,5 @@ def command(url, sources, all_sources, db, output, warc, since, max_pages, max_l
                       delay=delay, timeout=timeout, http_cache=http_cache, redis=redis,
                       max_listing_pages=max_listing_pages, max_depth=max_depth, base_url=base_url,
                       allow_private=allow_private or None)
-        for e in state.errors[:20]:
-            click.echo(f"cchc: error: {e}", err=True)
-        failed |= bool(state.errors)
+        failed |= bool(state.errors)  # each printed as it happened
     sys.exit(1 if failed else 0)

@@ -20,7 +20,7 @@ _FURNITURE = re.compile(r"(?:^|[\s_-])(?:footer|header|menu|navbar|nav|sidebar|c
                         re.I)
 _BLOCKS = {"div", "section", "td", "article", "main", "blockquote"}
 _ARTICLE_TYPES = re.compile(r'"@type"\s*:\s*"(?:News|Reportage|Analysis)?Article"|"@type"\s*:\s*"BlogPosting"')
-_DATE = re.compile(r"\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)\b")
+_DATE = re.compile(r"(?<!\d)(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)(?!\d)")
 
 # a body: at least two consecutive paragraphs of 300 characters, or one of 600; with an
 # explicit article type (JSON-LD, og:type) 150 characters are enough

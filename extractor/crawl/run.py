@@ -12,6 +12,10 @@ from ..reading.fetch import MAX_BODY, USER_AGENT, allow_private_default
 from ..sources import Source
 
 
+QUIET_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.httpcompression",
+                 "scrapy.core.downloader.handlers.http11", "scrapy.core.downloader.handlers.http2")
+
+
 def polite_settings(delay: float = 1.0, timeout: float = 30.0, max_pages: int | None = None,
                     http_cache: str | None = None, redis: str | None = None, max_depth: int = 5,
                     allow_private: bool = False) -> dict[str, Any]:
@@ -118,8 +122,10 @@ class CrawlState:
             self.report()
 
     def error(self, url: str, reason: str) -> None:
+        """A page that failed: one line on stderr as it happens, and in the run's errors."""
         self.errors.append(f"{url}: {reason}")
         self.counts["errors"] += 1
+        print(f"cchc: error: {url}: {reason}", file=sys.stderr, flush=True)
 
     def report(self, final: bool = False) -> None:
         c = self.counts
@@ -161,8 +167,10 @@ def crawl(*, source: Source | None = None, url: str | None = None, db: str, out_
         allow_private = allow_private_default()
     settings = polite_settings(delay=delay, timeout=timeout, max_pages=max_pages, http_cache=http_cache, redis=redis,
                                max_depth=max_depth, allow_private=allow_private)
+    process = CrawlerProcess(settings)  # configures logging: levels are set after it
     logging.getLogger("scrapy").setLevel(logging.WARNING)
-    process = CrawlerProcess(settings)
+    for name in QUIET_LOGGERS:  # what they warn about is reported once, as a cchc error line
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     process.crawl(NewsSpider, source=source, start_url=url, state=state, max_listing_pages=max_listing_pages,
                   shared_queue=bool(redis))
     try:

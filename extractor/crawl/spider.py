@@ -108,6 +108,13 @@ class NewsSpider(scrapy.Spider):
         """A page request past the spider middlewares (depth, offsite): into the frontier."""
         st = self.state
         kind = request.meta.get("kind")
+        if st is not None and not same_site(request.url, self.hosts):
+            # a redirect off the site: Scrapy's OffsiteMiddleware drops it right after this signal
+            chain = [canonical(u) for u in request.meta.get("redirect_urls", []) if same_site(u, self.hosts)]
+            if chain:
+                st.count("offsite_redirects")
+                st.settle(chain, "skipped", f"redirected off-site to {request.url}: not followed")
+            return
         if st is not None and kind in FRONTIER_KINDS:
             url = canonical(request.url)
             st.store.frontier_add([(url, kind)], source=st.source_name, depth=request.meta.get("depth", 0))
@@ -121,7 +128,7 @@ class NewsSpider(scrapy.Spider):
             return
         target = canonical(request.url)
         if target in chain:
-            reason = "redirect loop: " + " -> ".join([*chain, target])
+            reason = "redirect loop (" + " -> ".join(urlsplit(u).path or "/" for u in [*chain, target]) + ")"
             self._fail(chain, reason)
         else:
             self.state.settle(chain, "done", f"redirected to {target}", kind=request.meta.get("kind"))
@@ -366,12 +373,11 @@ class NewsSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ failures
     def _fail(self, urls: list[str], reason: str) -> None:
+        """Failed: every URL of the chain marked so, one error line (for the first, the URL
+        the site linked to)."""
         st = self.state
-        for url in urls:
-            self.logger.warning("cchc: %s: %s", url, reason)
-            if st:
-                st.error(url, reason)
-        if st:
+        if st and urls:
+            st.error(urls[0], reason)
             st.settle(urls, "failed", reason)
 
     def on_error(self, failure):

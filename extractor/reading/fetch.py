@@ -25,7 +25,7 @@ import zlib
 from .. import __version__
 
 MAX_BODY = 20 * 1024 * 1024    # bytes, compressed or not: the crawl's DOWNLOAD_MAXSIZE
-DEADLINE = 30.0                # seconds for one page: connect, headers, body, every redirect
+DEADLINE = 30.0                # seconds for one page: connect, headers, body, every redirect (CCHC_FETCH_DEADLINE)
 MAX_REDIRECTS = 10
 USER_AGENT = f"cchc/{__version__} (+https://github.com/cchc-project/cchc; administrative-reform research)"
 
@@ -48,6 +48,14 @@ class TooLarge(FetchError):
 
 class BadRedirect(FetchError):
     pass
+
+
+def deadline_default() -> float:
+    """DEADLINE, or CCHC_FETCH_DEADLINE seconds."""
+    try:
+        return float(os.environ.get("CCHC_FETCH_DEADLINE") or DEADLINE)
+    except ValueError:
+        return DEADLINE
 
 
 def allow_private_default() -> bool:
@@ -214,10 +222,11 @@ def gunzip_capped(data: bytes, max_bytes: int) -> bytes:
     return b"".join(out)
 
 
-def fetch_url(url: str, timeout: float = DEADLINE, *, max_bytes: int = MAX_BODY,
+def fetch_url(url: str, timeout: float | None = None, *, max_bytes: int = MAX_BODY,
               allow_private: bool | None = None) -> tuple[bytes, str]:
     """Fetch one page. Returns (body, final URL); raises FetchError (or an OSError/HTTPError)
-    with a one-line reason. `timeout` is the deadline for the whole fetch."""
+    with a one-line reason. `timeout` is the deadline for the whole fetch (deadline_default())."""
+    timeout = timeout or deadline_default()
     if allow_private is None:
         allow_private = allow_private_default()
     guard = _Guard(time.monotonic() + timeout, allow_private)
