@@ -715,6 +715,11 @@ def test_generic_site_pages_are_told_apart_by_structure():
     assert all(is_article(g.site.pages[p]) for p in g.articles)
     assert not any(is_article(g.site.pages[p]) for p in g.listings)
     assert not is_article(g.site.pages["/gioi-thieu"])  # no date, no body
+    sapo = "Sáng nay, Ủy ban nhân dân tỉnh tổ chức hội nghị tổng kết công tác cải cách hành chính năm 2025 và triển khai nhiệm vụ năm 2026."
+    teasers = "".join(f'<p><a href="/tin-{i}.html">Tin số {i} về cải cách</a> {sapo}</p>' for i in range(8))
+    assert not is_article(f"<html><body><h1>Cải cách hành chính</h1><p>ngày 05/01/2026</p>{teasers}</body></html>")
+    body = "".join(f"<p>{sapo} {sapo}</p>" for _ in range(3))
+    assert is_article(f"<html><body><h1>Tổng kết</h1><span>Thứ Hai, ngày 5 tháng 1 năm 2026</span>{body}</body></html>")
 
 
 def test_next_pages_of_a_listing():

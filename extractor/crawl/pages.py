@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from lxml import html as lxml_html
 
@@ -20,7 +20,8 @@ _FURNITURE = re.compile(r"(?:^|[\s_-])(?:footer|header|menu|navbar|nav|sidebar|c
                         re.I)
 _BLOCKS = {"div", "section", "td", "article", "main", "blockquote"}
 _ARTICLE_TYPES = re.compile(r'"@type"\s*:\s*"(?:News|Reportage|Analysis)?Article"|"@type"\s*:\s*"BlogPosting"')
-_DATE = re.compile(r"(?<!\d)(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)(?!\d)")
+_DATE = re.compile(r"(?<!\d)(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)(?!\d)"
+                   r"|tháng\s+\d{1,2}\s*(?:,|năm|/)\s*(?:19|20)\d\d", re.I)
 
 # a body: at least two consecutive paragraphs of 300 characters, or one of 600; with an
 # explicit article type (JSON-LD, og:type) 150 characters are enough
@@ -69,6 +70,9 @@ def longest_body(doc) -> tuple[int, int]:
         if tag == "a" and el.get("href") is not None:
             if not any(a in in_par for a in el.iterancestors()):
                 run = [0, 0]  # a link between paragraphs: the run is over
+            continue
+        if tag == "p" and not (el.text or "").strip() and len(el) and el[0].tag == "a" and el[0].get("href"):
+            run = [0, 0]  # a paragraph that opens with a link is a teaser ("<p><a>Title</a> sapo</p>")
             continue
         if tag == "p" or (tag in _BLOCKS and len(_own_text(el)) >= 2 * MIN_PARAGRAPH):
             text = el.text_content() if tag == "p" else _own_text(el)
@@ -139,7 +143,7 @@ def next_pages(response) -> list[PageLink]:
     def add(href: str | None, n: int | None = None, sure: bool = False) -> None:
         if not href or href.strip().startswith(("#", "javascript:", "mailto:")):
             return
-        url = urljoin(here, href.strip())
+        url = response.urljoin(href.strip())
         if url.split("#")[0] == here.split("#")[0]:
             return
         # a "next" that leads elsewhere ("Xem thêm" from the home page to a section) is a link
@@ -168,7 +172,7 @@ def next_pages(response) -> list[PageLink]:
                 for x in a.xpath("ancestor::*[position() <= 3]")):
             add(href, int(words))
         else:
-            url = urljoin(here, href or "")
+            url = response.urljoin(href or "")
             if _without_page(url) == shape and page_number(url) == n_here + 1 and _same_query_keys(url, here):
                 add(href)
     return [PageLink(u, n) for u, n in out.items()]

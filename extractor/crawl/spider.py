@@ -201,12 +201,12 @@ class NewsSpider(scrapy.Spider):
                 if req is not None:
                     yield req
 
-    def _paginate(self, response, kind: str):
-        """The listing's next pages, at its own depth (PaginationDepthMiddleware), numbered
-        along the chain and stopped past --max-listing-pages."""
+    def _paginate(self, response, kind: str, found: list[PageLink] | None = None):
+        """The listing's next pages (`found`, else pages.next_pages), at its own depth
+        (PaginationDepthMiddleware), numbered along the chain and stopped past --max-listing-pages."""
         depth = response.meta.get("depth", 0)
         here = response.meta.get("page_no") or page_number(response.url)
-        links = [link for link in next_pages(response) if same_site(link.url, self.hosts)]
+        links = [link for link in (next_pages(response) if found is None else found) if same_site(link.url, self.hosts)]
         if not links and self.source is not None and self.source.pagination:
             nxt = self._template_next(response.url)  # a listing whose markup names no next page
             links = [PageLink(nxt, None)] if nxt else []
@@ -276,6 +276,11 @@ class NewsSpider(scrapy.Spider):
             return
         st = self.state
         links = [link.url for link in self.links.extract_links(response)]
+        found = next_pages(response)
+        pager = {link.url for link in found}
+        root = listing_root(response.url)
+        # next pages are followed from any page: a listing taken for an article still pages on
+        yield from self._paginate(response, "page", found)
         if is_article(response.body):
             yield self._item(response)
             yield from self._follow(response, links)
@@ -288,9 +293,6 @@ class NewsSpider(scrapy.Spider):
             if same_site(url, self.hosts):
                 yield self._request(url, "feed", response.meta.get("depth", 0) + 1)
         # the listing's other pages are followed as pages of it (numbered, capped), not as links
-        pager = {link.url for link in next_pages(response)}
-        root = listing_root(response.url)
-        yield from self._paginate(response, "page")
         yield from self._follow(response, [u for u in links if u not in pager and listing_root(u) != root])
 
     def parse_listing(self, response):
