@@ -737,6 +737,9 @@ def test_next_pages_of_a_listing():
     assert {(base + "/kinh-te?page=3", 3), (base + "/kinh-te?page=4", 4)} <= pages
     rel = b'<html><head><link rel="next" href="/tin?from=20"></head><body><a href="/tin?from=20">2</a></body></html>'
     assert [x.url for x in next_pages(_response(base + "/tin", rel))] == [base + "/tin?from=20"]
+    plain = '<html><body><a href="/thoi-su/{}">Trang sau ›</a><a href="/the-thao">Xem thêm »</a></body></html>'
+    assert [x.url for x in next_pages(_response(base + "/thoi-su", plain.format(2)))] == [base + "/thoi-su/2"]
+    assert [x.url for x in next_pages(_response(base + "/thoi-su/2", plain.format(3)))] == [base + "/thoi-su/3"]
 
 
 def test_canonical_urls_drop_tracking_but_keep_pagination():

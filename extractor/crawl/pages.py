@@ -125,6 +125,11 @@ def listing_root(url: str) -> str:
     return url.replace("?&", "?").rstrip("?&/")
 
 
+def _stem(url: str) -> str:
+    """The path without a last segment that is a small number ("/thoi-su/2" -> "/thoi-su")."""
+    return re.sub(r"/\d{1,4}/?$", "", urlsplit(url).path).rstrip("/")
+
+
 def _without_page(url: str) -> str:
     for pat in PAGE_IN_URL:
         url = pat.sub(lambda m: m.group("pre") + "N", url)
@@ -147,8 +152,7 @@ def next_pages(response) -> list[PageLink]:
         if url.split("#")[0] == here.split("#")[0]:
             return
         # a "next" that leads elsewhere ("Xem thêm" from the home page to a section) is a link
-        if sure or urlsplit(url).path == urlsplit(here).path or listing_root(url) == listing_root(here) \
-                or page_number(url) > n_here:
+        if sure or _stem(url) == _stem(here) or listing_root(url) == listing_root(here) or page_number(url) > n_here:
             out.setdefault(url, n)
 
     for href in response.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href").getall():

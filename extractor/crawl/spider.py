@@ -154,13 +154,13 @@ class NewsSpider(scrapy.Spider):
         # URLs an earlier crawl queued and did not finish, and failures with attempts left
         for row in st.resume_queue(MAX_ATTEMPTS) if st else []:
             kind = row["kind"] if row["kind"] in FRONTIER_KINDS else "page"
-            req = self._request(row["url"], kind, row["depth"] or 0, resumed=True)
+            req = self._request(row["url"], kind, row["depth"] or 0, again=True)
             if req is not None:
                 yield req
         # the listings are read again on every crawl: that is where new articles appear
         src = self.source
-        for url in self.seed_urls:
-            req = self._request(url, "listing" if src is not None else "page", 0)
+        for url in self.seed_urls:  # asked for even after failures: a site down for a while comes back
+            req = self._request(url, "listing" if src is not None else "page", 0, again=True)
             if req is not None:
                 yield req
         if src is not None:
@@ -171,18 +171,20 @@ class NewsSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ requests
     def _settled(self, url: str) -> bool:
-        """An article done in an earlier crawl, or a URL out of attempts: not fetched again."""
+        """An article (or other page that is no listing) done in an earlier crawl, or out of
+        attempts: not fetched again. Listings are read again by every crawl."""
         row = self.state.store.frontier_row(url) if self.state else None
-        if row is None or row["status"] == "queued":
+        if row is None or row["status"] == "queued" or row["kind"] == "listing":
             return False
         if row["status"] == "failed":
             return row["attempts"] >= MAX_ATTEMPTS
-        return row["kind"] != "listing"
+        return True
 
-    def _request(self, url: str, kind: str, depth: int, resumed: bool = False, **meta):
+    def _request(self, url: str, kind: str, depth: int, again: bool = False, **meta):
+        """A request for `url`, or None when the store has settled it (`again`: ask anyway)."""
         url = canonical(url)
         st = self.state
-        if st is not None and kind in FRONTIER_KINDS and not resumed and kind != "listing" and self._settled(url):
+        if st is not None and kind in FRONTIER_KINDS and not again and kind != "listing" and self._settled(url):
             st.count("already_seen")
             return None
         cb = {"article": self.parse_article, "listing": self.parse_listing, "page": self.parse_page,
