@@ -109,12 +109,14 @@ class CrawlState:
     started: float = field(default_factory=time.monotonic)
     resumed: bool = False
     pending: set[str] = field(default_factory=set)   # frontier URLs asked for in this crawl, no outcome yet
+    settled: set[str] = field(default_factory=set)   # frontier URLs given an outcome by this crawl
 
     def settle(self, urls: list[str], status: str, error: str | None = None, kind: str | None = None) -> None:
         """The outcome of URLs (a page and those that redirected to it) in the frontier."""
         for url in dict.fromkeys(urls):
             self.store.frontier_done(url, status, error, kind=kind)
             self.pending.discard(url)
+            self.settled.add(url)
 
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] += n

@@ -185,7 +185,8 @@ class NewsSpider(scrapy.Spider):
         url = canonical(url)
         st = self.state
         if st is not None and kind in FRONTIER_KINDS and not again and kind != "listing" and self._settled(url):
-            st.count("already_seen")
+            if url not in st.settled:
+                st.count("already_seen")  # done by an earlier crawl
             return None
         cb = {"article": self.parse_article, "listing": self.parse_listing, "page": self.parse_page,
               "feed": self.parse_feed, "sitemap": self.parse_sitemap}[kind]
