@@ -191,7 +191,7 @@ def _handlers(guard: _Guard, first_url: str) -> list:
     return [Targets(), HTTP(), HTTPS(), Redirects()]
 
 
-def _read_capped(resp, guard: _Guard, max_bytes: int) -> bytes:
+def _read_capped(resp, max_bytes: int) -> bytes:
     length = resp.headers.get("Content-Length")
     if length and length.strip().isdigit() and int(length) > max_bytes:
         raise TooLarge(f"body of {int(length)} bytes is over the {max_bytes}-byte limit")
@@ -237,7 +237,7 @@ def fetch_url(url: str, timeout: float | None = None, *, max_bytes: int = MAX_BO
     req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"})
     try:
         with opener.open(req, timeout=timeout) as resp:
-            body = _read_capped(resp, guard, max_bytes)
+            body = _read_capped(resp, max_bytes)
             final = resp.geturl()
             encoding = resp.headers.get("Content-Encoding", "").lower()
         if guard.expired:
