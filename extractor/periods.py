@@ -15,8 +15,6 @@ import regex
 from .patterns import rules
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
-# "so với các kỳ báo cáo tháng 7", "so với năm 2014": the period a change is measured from
-_COMPARED = regex.compile(r"so\s+với\s+(?:cùng\s+kỳ\s+)?(?:[^,;.()\d]{0,25}\s)?$", regex.IGNORECASE)
 # "đến năm 2025", "tầm nhìn đến năm 2030": a horizon, not the period a figure is about
 _HORIZON = regex.compile(r"(?:(?<!tính\s+)(?:đến|tới)|tầm\s+nhìn|trước|sau)\s*$", regex.IGNORECASE)
 
@@ -27,6 +25,14 @@ class PeriodMention:
     end: int
     period: str
     rule: str
+
+
+@lru_cache(maxsize=1)
+def _compared():
+    """periods.yaml `compared`: the period a change is measured from ("so với tháng 7")."""
+    from .patterns import compile_pattern, load_file
+
+    return compile_pattern(load_file("periods")["compared"])
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +99,7 @@ class Periods:
                 p = render(tmpl, groups, nearby)
                 if p:
                     taken.append((m.start(), m.end()))
-                    if _COMPARED.search(text, max(0, m.start() - 40), m.start()):
+                    if _compared().search(text, max(0, m.start() - 40), m.start()):
                         continue  # "giảm 3,86% so với tháng 7": the period compared with, no figure's
                     found.append(PeriodMention(m.start(), m.end(), p, rid))
         found.sort(key=lambda p: p.start)
