@@ -14,8 +14,8 @@ File layout (one file per family, see patterns/README.md):
 
 `patterns/lexicon.yaml` holds word lists (`lists:`) usable as `\\L<name>` in any regex and
 named regex parts (`parts:`) usable as `{name}`; a list named in braces, `{name}`, is the
-alternation of its words with any whitespace between two words, a word written in lower case
-matching with a capital first letter too ("huyện", "Huyện"); `\\L<name>` is the faster exact set. A list written as a mapping keeps each word's
+alternation of its words with any whitespace between two words (`\\L<name>` is the faster set of
+the words exactly as written). A list written as a mapping keeps each word's
 value beside it (`spelled_digit: {hai: 2, ba: 3}`): `\\L<spelled_digit>` matches the words,
 `table("spelled_digit")` gives the values.
 
@@ -96,14 +96,9 @@ def table(name: str) -> dict[str, Any]:
 _REF = regex.compile(r"(?<!\\)\{([a-z_][a-z0-9_]*)\}")
 
 
-def alternation(words: list[str]) -> str:
-    """`(?:w1|w2|…)`, longest first, any whitespace where a word has a space, a lower-case first
-    letter also matching its capital (so the list works where case counts, `(?-i:…)`)."""
-    def one(w: str) -> str:
-        body = regex.escape(w).replace(r"\ ", r"\s+")
-        return f"[{w[0]}{w[0].upper()}]{body[len(regex.escape(w[0])):]}" if w[:1].islower() else body
-
-    return "(?:" + "|".join(one(w) for w in sorted(words, key=len, reverse=True)) + ")"
+def alternation(words: Iterable[str]) -> str:
+    """`(?:w1|w2|…)`, longest first, any whitespace where a word has a space."""
+    return "(?:" + "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)) + ")"
 
 
 def expand(src: str, depth: int = 0) -> str:

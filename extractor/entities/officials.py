@@ -15,7 +15,7 @@ import regex
 
 from ..gazetteer import place_names
 from ..normalize import fold as _fold_uncached
-from ..patterns import compile_pattern, lexicon
+from ..patterns import alternation, compile_pattern, lexicon, load_file
 from ..records import Official
 
 _SYL = r"[\p{Lu}][\p{Ll}\p{M}]*"          # one capitalized syllable
@@ -24,22 +24,6 @@ _CAP_WORD = regex.compile(r"[\p{Lu}][\p{L}\p{M}]*")
 _WORD = regex.compile(r"[\p{L}\p{N}][^\s]*")
 _SPACES = regex.compile(r"\s+")
 _CAPRUN = regex.compile(r"(?<![\p{L}\p{M}])" + _SYL + r"(?:[ \t\u00a0]+" + _SYL + r")*(?![\p{L}\p{M}])")  # a name never spans lines
-# words after which a capitalized run names a place or a body, not a person ("Sở Tư pháp")
-_ORG_BEFORE = regex.compile(r"(?:\b(?:Sở|Bộ|Cục|Ban|Ủy\s+ban|đường|Đường|Trường|Công\s+ty|Tập\s+đoàn|"
-                            r"Tổ|Đoàn|Hội|Viện|Báo|cầu|sông|chợ|Ảnh|ảnh|Nguồn|Theo|Bệnh\s+viện|Nhà\s+xuất\s+bản|Nhà\s+máy|"
-                            r"Học\s+viện|Đại\s+học|Quỹ|Bảo\s+tàng|Nhà\s+hát|Cảng|Sân\s+bay|Chùa|Đền|(?<!Thành\s)Phố|ngõ|"
-                            r"Ngõ|hẻm|Hẻm|Khu|Lăng|lăng|tượng|Tượng|châu))\s*:?\s*$")
-_ADMIN_BEFORE = regex.compile(r"(?:\b(?:TP\.?|Tp\.?|tỉnh|Tỉnh|huyện|Huyện|quận|Quận|Q\.|thành\s+phố|Thành\s+phố|"
-                              r"thị\s+xã|Thị\s+xã|TX\.?|xã|Xã|phường|Phường|P\.|thị\s+trấn))\s*$")
-# where a title phrase ends: punctuation (not the point of "TP." / "Q."), or a dash that is not
-# inside a body's name ("Sở Lao động - Thương binh và Xã hội" goes on; "… - đã đề cập" ends)
-_PHRASE_END = regex.compile(r"[,;:()\n]|(?<!\b(?:TP|Tp|Q|P|TX|T\.Ư|Th|TS|ThS))\.|\s*[-–—]\s*")
-# between a title and its holder's name: a comma, or a military rank ("Bộ trưởng Quốc phòng Đại tướng Phan Văn Giang")
-_RANK_GAP = regex.compile(r"\s*(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\s+)?", regex.I)
-# between a title and the name it introduces: a comma, a rank, or a dash with ông/bà
-# ("Chủ tịch UBND quận 1 - ông Trần Thế Thuận")
-_COMMA_GAP = regex.compile(r"\s*(?:,\s*|[-–—:]\s*(?:ông|bà|đồng\s+chí)\s+)?(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\s+)?", regex.I)
-_TITLE_SEP = regex.compile(r"\s*(?:,|;|\skiêm\s)\s*")
 _SEP_AFTER_NAME = regex.compile(r"\s*(?:,|-|–|—|\()\s*")
 
 
@@ -54,16 +38,36 @@ class Mention:
     titles: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class OfficialRules:
+    """patterns/officials.yaml, compiled once."""
+
+    titles: regex.Pattern        # a title ("Phó Chủ tịch", "Bí thư"), not "Ban Bí thư"
+    stops: regex.Pattern         # a word that ends a title phrase ("chủ trì", "phát biểu")
+    honor: regex.Pattern         # ông, bà, đồng chí right before a name
+    surnames: frozenset[str]     # casefolded
+    org_before: regex.Pattern    # a body or place word before a capitalized run
+    admin_before: regex.Pattern  # a unit word before a capitalized run
+    phrase_end: regex.Pattern    # where a title phrase ends
+    rank_gap: regex.Pattern      # a rank between a title and a name
+    comma_gap: regex.Pattern     # what may stand between a title and the name it introduces
+    title_sep: regex.Pattern     # between two titles of one person
+    office_place: regex.Pattern  # the place of an office in a title
+
+
 @lru_cache(maxsize=1)
-def _res():
+def _rules() -> OfficialRules:
+    cues = load_file("officials")["cues"]
     # a lookahead on the titles' first words makes the scan cheap; "Ban Bí thư" is a body, no title
-    firsts = sorted({t.split()[0] for t in lexicon()["lists"]["titles"]}, key=len, reverse=True)
-    titles = compile_pattern(r"(?<![\p{L}\p{M}])(?=(?:" + "|".join(regex.escape(f) for f in firsts) + r")\s)"
-                             r"(?<!(?-i:Ban)\s)(?:\L<titles>)(?![\p{L}\p{M}])")
-    stops = compile_pattern(r"(?-i:(?<![\p{L}\p{M}])(?:\L<title_stops>)(?![\p{L}\p{M}]))")
-    honor = compile_pattern(r"(?<![\p{L}\p{M}])(?:\L<honorifics>)\s+$")
-    surnames = {s.casefold() for s in lexicon()["lists"]["surnames"]}
-    return titles, stops, honor, surnames
+    firsts = {t.split()[0] for t in lexicon()["lists"]["titles"]}
+    return OfficialRules(
+        titles=compile_pattern(r"(?<![\p{L}\p{M}])(?=" + alternation(firsts) + r"\s)"
+                               r"(?<!(?-i:Ban)\s)(?:\L<titles>)(?![\p{L}\p{M}])"),
+        stops=compile_pattern(r"(?-i:(?<![\p{L}\p{M}])(?:\L<title_stops>)(?![\p{L}\p{M}]))"),
+        honor=compile_pattern(r"(?<![\p{L}\p{M}])(?:\L<honorifics>)\s+$"),
+        surnames=frozenset(s.casefold() for s in lexicon()["lists"]["surnames"]),
+        **{name: compile_pattern(cues[name]) for name in ("org_before", "admin_before", "phrase_end", "rank_gap",
+                                                           "comma_gap", "title_sep", "office_place")})
 
 
 @lru_cache(maxsize=1)
@@ -111,7 +115,7 @@ def _kinds():
 def _two_people(earlier: str, later: str) -> bool:
     """A head's title ("Thủ tướng", "Bí thư") is not chained with a deputy's or a minister's
     ("Phó Chủ tịch", "Bộ trưởng"): "của Thủ tướng Chính phủ, Bộ trưởng Bộ Xây dựng X" names two."""
-    titles = _res()[0]
+    titles = _rules().titles
     a, b = titles.match(earlier), titles.match(later)
     if not a or not b:
         return False
@@ -128,7 +132,7 @@ def _is_official_title(title: str) -> bool:
     if _is_non_government(title):
         return False
     generic, bare_ok, gov = _kinds()
-    head = _res()[0].match(title)
+    head = _rules().titles.match(title)
     word = fold(head.group(0)) if head else ""
     if word not in generic:
         return True
@@ -158,7 +162,7 @@ def _names(sentence: str, base: int) -> list[tuple[int, int]]:
     surname (or any, right after ông/bà/đồng chí). After an admin word ("TP", "huyện") a
     leading place name is skipped ("UBND TP Hà Nội Trần Sỹ Thanh"); after an org word
     ("Sở", "Bộ", "Ảnh:") the run is not a person."""
-    _, _, honor, surnames = _res()
+    honor, surnames = _rules().honor, _rules().surnames
     places = _places_and_non_names()
     out = []
     for m in _CAPRUN.finditer(sentence):
@@ -169,7 +173,7 @@ def _names(sentence: str, base: int) -> list[tuple[int, int]]:
         starts = [m.start() + x.start() for x in found]
         run_end = m.end()
         for k in range(1, len(sylls)):  # "Lương Cường Huân chương", "Lê Minh Hưng Trưởng ban": the name ends
-            if _name_enders().match(sentence, starts[k]) or _res()[0].match(sentence, starts[k]):
+            if _name_enders().match(sentence, starts[k]) or _rules().titles.match(sentence, starts[k]):
                 sylls, starts, run_end = sylls[:k], starts[:k], starts[k - 1] + len(sylls[k - 1])
                 break
         if len(sylls) < 2:
@@ -179,8 +183,8 @@ def _names(sentence: str, base: int) -> list[tuple[int, int]]:
         honored = not surname_at[0] and bool(honor.search(sentence, before, m.start()))
         if not honored and not any(surname_at[:-1]):
             continue  # no surname to start a name, no ông/bà before it
-        after_org = bool(_ORG_BEFORE.search(sentence, before, m.start()))
-        after_admin = bool(_ADMIN_BEFORE.search(sentence, before, m.start()))
+        after_org = bool(_rules().org_before.search(sentence, before, m.start()))
+        after_admin = bool(_rules().admin_before.search(sentence, before, m.start()))
         folded = [fold(x) for x in sylls]
         in_place = set()  # syllables inside a place name that began earlier ("Bắc Giang Dương Văn Thái")
         for j in range(len(sylls)):
@@ -208,13 +212,13 @@ def _names(sentence: str, base: int) -> list[tuple[int, int]]:
 
 def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]]) -> int:
     """End of the title phrase that begins at `start` (a title word)."""
-    titles, stops, _, _ = _res()
+    titles, stops = _rules().titles, _rules().stops
     name_starts = {ns for ns, _ in names}
     bodies = [b.span() for b in _bodies().finditer(text, start, limit)]
     end = limit
     pos = start
     while True:
-        m = _PHRASE_END.search(text, pos, limit)
+        m = _rules().phrase_end.search(text, pos, limit)
         if not m:
             break
         if _inside(m.start(), bodies):
@@ -247,7 +251,7 @@ def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]
 
 
 def mentions(text: str, s_start: int, s_end: int, title_hits: list[tuple[int, int]] | None = None) -> list[Mention]:
-    titles_re, stops, _, _ = _res()
+    titles_re, stops = _rules().titles, _rules().stops
     sentence = text[s_start:s_end]
     if title_hits is None:
         title_hits = [(m.start(), m.end()) for m in titles_re.finditer(text, s_start, s_end)]
@@ -265,7 +269,7 @@ def mentions(text: str, s_start: int, s_end: int, title_hits: list[tuple[int, in
         for ts, _ in reversed(before):
             te = _title_phrase(text, ts, boundary, names)
             gap = text[te:boundary]
-            if te <= ts or not _COMMA_GAP.fullmatch(gap):
+            if te <= ts or not _rules().comma_gap.fullmatch(gap):
                 break
             if chain and "," not in gap:
                 break
@@ -287,7 +291,7 @@ def mentions(text: str, s_start: int, s_end: int, title_hits: list[tuple[int, in
             if not t:
                 break
             te = _title_phrase(text, pos, s_end, names)
-            if any(te <= ns2 <= te + 24 and _RANK_GAP.fullmatch(text, te, ns2) for ns2, _ in names):
+            if any(te <= ns2 <= te + 24 and _rules().rank_gap.fullmatch(text, te, ns2) for ns2, _ in names):
                 # "…, Phó Chủ tịch UBND TP Trần Vĩnh Tuyến": the title is the next person's, and so
                 # are the titles chained before it ("Lương Cường, Phó thủ tướng, Bộ trưởng Ngoại giao
                 # Bùi Thanh Sơn")
@@ -296,7 +300,7 @@ def mentions(text: str, s_start: int, s_end: int, title_hits: list[tuple[int, in
                 break
             m.titles.append(text[pos:te])
             m.end = te
-            nxt = _TITLE_SEP.match(text, te)
+            nxt = _rules().title_sep.match(text, te)
             pos = nxt.end() if nxt else None
         m.titles = [_SPACES.sub(" ", t).strip(" -–—") for t in m.titles if t.strip()]
         if m.titles and any(_is_official_title(t) for t in m.titles):
@@ -308,11 +312,8 @@ def mentions(text: str, s_start: int, s_end: int, title_hits: list[tuple[int, in
     return out
 
 
-_LOC = regex.compile(r"(?-i:(?:TP\.?|tỉnh|thành\s+phố|Thành\s+phố|huyện|quận|thị\s+xã|xã|phường)\s+[\p{Lu}][\p{L}\p{M}]*(?:\s+[\p{Lu}][\p{L}\p{M}]*){0,3})")
-
-
 def _org(title: str) -> str | None:
-    titles_re = _res()[0]
+    titles_re = _rules().titles
     m = titles_re.match(title)
     rest = title[m.end():].strip() if m else ""
     return rest or None
@@ -331,7 +332,7 @@ def _fullness(m: Mention) -> tuple[int, int]:
 def extract(ctx) -> list[Official]:
     best: dict[str, Mention] = {}
     order: list[str] = []
-    hits = [(m.start(), m.end()) for m in _res()[0].finditer(ctx.text)]  # one pass over the text
+    hits = [(m.start(), m.end()) for m in _rules().titles.finditer(ctx.text)]  # one pass over the text
     starts = [h[0] for h in hits]
     for s in ctx.sentences:
         lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
@@ -348,7 +349,7 @@ def extract(ctx) -> list[Official]:
     for key in order:
         m = best[key]
         org = next((o for o in (_org(t) for t in m.titles) if o), None)
-        loc = next((x.group(0) for x in (_LOC.search(t) for t in m.titles) if x), None)
+        loc = next((x.group(0) for x in (_rules().office_place.search(t) for t in m.titles) if x), None)
         if loc is None and not any(_national().search(t) for t in m.titles):
             loc = ctx.article.locality  # "Chủ tịch UBND Thành phố": the article's city
         out.append(Official(**ctx.span(m.start, m.end), name=m.name, titles=m.titles, organization=org, locality=loc))
