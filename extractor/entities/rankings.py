@@ -6,7 +6,7 @@ it names ("lần lượt xếp thứ 2, thứ 3" takes them in order). Rules: pa
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import regex
@@ -53,6 +53,7 @@ class RankingRules:
     year_named: regex.Pattern                     # "năm 2023"
     year_before: regex.Pattern                    # a year right before a position
     compared: regex.Pattern                       # "so với năm 2022": a comparison's year
+    both: regex.Pattern                           # "ở cả hai bảng xếp hạng": a position of both indices named
     ordinals: dict[str, int]                      # "thứ tư" -> 4 (numbers.yaml)
     aliases: dict[str, str]                       # "NHNN" -> "Ngân hàng Nhà nước"
     alias_re: regex.Pattern
@@ -86,6 +87,7 @@ def _rules() -> RankingRules:
         year_named=compile_pattern(data["year_named"]),
         year_before=compile_pattern(data["year_before_position"]),
         compared=compile_pattern(data["compared"]),
+        both=compile_pattern(data["both"]),
         ordinals={k.casefold(): v for k, v in table("ordinal_words").items()},
         aliases=dict(data["entity_aliases"]),
         alias_re=whole_words(data["entity_aliases"], guard=r"\p{L}\p{M}&"),
@@ -260,6 +262,7 @@ def extract(ctx) -> list[Ranking]:
     for s in ctx.sentences:
         if s.paragraph != para:
             para, level = s.paragraph, None
+        first_here = len(out)
         found = _last(indices, s.text)
         if not found and r.other_index.search(s.text):
             index = None  # "Chỉ số sẵn sàng cho phát triển CNTT": another index altogether
@@ -323,6 +326,15 @@ def extract(ctx) -> list[Ranking]:
                     continue
                 last_rank += 1
                 add(es, ee, name, _level_of(name, level), sent_year, last_rank, None)
+        if len(out) > first_here and r.both.search(s.text):
+            # "vị trí quán quân ở cả hai bảng xếp hạng: PAR Index và SIPAS": each index named
+            others = {name for name, pat in indices if name != index and pat.search(s.text)}
+            for rec in out[first_here:len(out)]:
+                for other in sorted(others):
+                    key = (other, rec.entity, rec.rank, rec.from_bottom, rec.year)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(replace(rec, index=other))
     return out
 
 
