@@ -15,8 +15,6 @@ import regex
 from .patterns import rules
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
-# "đến năm 2025", "tầm nhìn đến năm 2030": a horizon, not the period a figure is about
-_HORIZON = regex.compile(r"(?:(?<!tính\s+)(?:đến|tới)|tầm\s+nhìn|trước|sau)\s*$", regex.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -25,6 +23,21 @@ class PeriodMention:
     end: int
     period: str
     rule: str
+
+
+@lru_cache(maxsize=1)
+def _horizon():
+    """periods.yaml `horizon`: "đến năm 2025", "tầm nhìn đến năm 2030" before a period."""
+    from .patterns import compile_pattern, load_file
+
+    return compile_pattern(load_file("periods")["horizon"])
+
+
+@lru_cache(maxsize=1)
+def _from_start() -> frozenset[str]:
+    from .patterns import load_file
+
+    return frozenset(w.casefold() for w in load_file("periods")["months_from_start"])
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +70,7 @@ def render(rule_period: str, groups: dict, year: int | None) -> str | None:
         n = _spelled(n) if n and not n.isdigit() else int(n) if n else None
         if not y or not n or not 1 <= n <= 12:
             return None
-        first = groups.get("part", "đầu").lower() == "đầu"
+        first = "part" not in groups or groups["part"].casefold() in _from_start()
         if n == 6:
             return f"{y}-H1" if first else f"{y}-H2"
         if n == 3:
@@ -89,7 +102,7 @@ class Periods:
                 if any(s < m.end() and m.start() < e for s, e in taken):
                     continue  # an earlier, more specific rule already read this span
                 groups = {k: v for k, v in m.groupdict().items() if v}
-                if _HORIZON.search(text, max(0, m.start() - 20), m.start()) and not (
+                if _horizon().search(text, max(0, m.start() - 20), m.start()) and not (
                         year and groups.get("y") and int(groups["y"]) <= year):
                     continue  # "đến năm 2025": a horizon (but "đến quý 4 năm 2018" in 2019 is "as of")
                 nearby = year
