@@ -25,8 +25,6 @@ _STRAY_ROOT = regex.compile(r"^\s*(?:<!DOCTYPE[^>]*>\s*)?<html\b[^>]*>\s*</html>
 _JUNK = ("script", "style", "noscript", "iframe", "form", "button", "svg", "nav", "footer", "header", "aside",
          "template", "select", "input", "ins")
 _BLOCKS = {"p", "h2", "h3", "h4", "h5", "li", "blockquote", "figcaption", "pre", "td"}
-_JUNK_TEXT = regex.compile(r"^(?:Chia sẻ|Từ khóa|Tags?|BÌNH LUẬN|Bình luận|Tin liên quan|Tin cùng chuyên mục|"
-                           r"Bài liên quan|Đọc nhiều|Xem thêm|Tiêu điểm)\b", regex.I)
 NEWS_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting", "WebPage"}
 
 
@@ -116,6 +114,13 @@ def _selector(css: str):
     return CSSSelector(css, translator="html")
 
 
+def _junk_paragraph(text: str) -> bool:
+    """Site furniture by its first words (patterns/layout.yaml `layout.html_junk_paragraph`)."""
+    from .text import rules
+
+    return bool(rules()["layout.html_junk_paragraph"].match(text))
+
+
 def _select(doc, css: str | None):
     """The elements a registry selector picks (sources.py checked it compiles)."""
     return _selector(css)(doc) if css else []
@@ -131,7 +136,7 @@ def _body_text(el) -> list[str]:
         if any(isinstance(a.tag, str) and a.tag in _BLOCKS for a in b.iterancestors() if a is not el and el in a.iterancestors()):
             continue  # a block inside a block: its text is in the outer one
         t = _text(b)
-        if t and not _JUNK_TEXT.match(t):
+        if t and not _junk_paragraph(t):
             paras.append(t)
     return paras
 
@@ -224,7 +229,7 @@ def _trafilatura(html: str, url: str | None, lead: list[str]) -> list[str]:
 
     text = trafilatura.extract(html, url=url, include_comments=False, include_tables=False, favor_precision=True,
                                deduplicate=False) or ""  # True keeps a process-wide cache: a page read twice would differ
-    paras = [p.strip() for p in text.split("\n") if p.strip() and not _JUNK_TEXT.match(p.strip())]
+    paras = [p.strip() for p in text.split("\n") if p.strip() and not _junk_paragraph(p.strip())]
     return lead + [p for p in paras if p not in lead]
 
 
