@@ -11,21 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 import regex
 
 VN_TZ = timezone(timedelta(hours=7))
 
-_TIME = r"(?P<H>[01]?\d|2[0-3])\s*[:hg]\s*(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?"
-_DMY_NUM = r"(?P<d>0?[1-9]|[12]\d|3[01])\s*[/.-]\s*(?P<m>0?[1-9]|1[0-2])\s*[/.-]\s*(?P<y>(?:19|20)\d\d)"
-_DMY_WORDS = (r"(?:ngày\s+)?(?P<d>0?[1-9]|[12]\d|3[01])\s+tháng\s+(?P<m>0?[1-9]|1[0-2])\s+năm\s+"
-              r"(?P<y>(?:19|20)\d\d)")
 
-DATE_FORMS = [
-    regex.compile(_DMY_WORDS + r"(?:\D{0,12}" + _TIME + r")?", regex.I),
-    regex.compile(_DMY_NUM + r"(?:\s*(?:[-,|]\s*)?(?:lúc\s+)?" + _TIME + r")?", regex.I),
-    regex.compile(_TIME + r"(?:\s*(?:ngày\s*)?[-,|]?\s*)" + _DMY_NUM, regex.I),
-]
+@lru_cache(maxsize=1)
+def date_forms() -> list[regex.Pattern]:
+    """The day-first date forms of patterns/layout.yaml (`date_forms`), compiled."""
+    from ..patterns import compile_pattern, load_file
+
+    return [compile_pattern(src) for src in load_file("layout")["date_forms"]]
+
+
 _ISO = regex.compile(r"(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?:[T ](?P<H>[0-2]\d):(?P<M>[0-5]\d)"
                      r"(?::(?P<S>[0-5]\d)(?:\.\d+)?)?(?P<tz>Z|[+-]\d\d:?\d\d)?)?")
 
@@ -59,7 +59,7 @@ def _iso(y: int, m: int, d: int, H: str | None = None, M: str | None = None, S: 
 def find_date(text: str) -> FoundDate | None:
     """The first day-first date (with its time, if written) in `text`."""
     best = None
-    for form in DATE_FORMS:
+    for form in date_forms():
         m = form.search(text)
         if m and (best is None or m.start() < best[0].start()):
             best = (m, form)
