@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+from functools import lru_cache
 from typing import IO, Any
 
 from . import records
@@ -34,8 +35,12 @@ def plain_number(value: float | int | None) -> str:
     return ("-" if v < 0 else "") + grouped + ("," + frac if frac else "")
 
 
-# the scale words a Vietnamese text writes large amounts with
-_SCALES = ((1e9, "tỉ"), (1e6, "triệu"))
+@lru_cache(maxsize=1)
+def _scales() -> list[tuple[float, str]]:
+    """The scale words large amounts are written with, largest first (numbers.yaml display_scales)."""
+    from .patterns import table
+
+    return sorted(((float(v), w) for w, v in table("display_scales").items()), reverse=True)
 
 
 def plain_quantity(value: float | int | None, unit: str | None) -> str:
@@ -45,7 +50,7 @@ def plain_quantity(value: float | int | None, unit: str | None) -> str:
     if unit == "%":
         return plain_number(value) + "%"
     if value is not None:
-        for scale, word in _SCALES:
+        for scale, word in _scales():
             if abs(float(value)) >= scale and round(float(value) / scale, 3) * scale == float(value):
                 return f"{plain_number(round(float(value) / scale, 3))} {word} {unit}".strip()
     return f"{plain_number(value)} {unit}".strip()
