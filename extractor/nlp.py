@@ -76,8 +76,13 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
-# "TP. Tây Ninh", "(Thanhuytphcm.vn)", "quý I.2024": a period the splitter took for a full stop
-_ABBREV_END = regex.compile(r"(?:\b(?:TP|Tp|TX|Q|P|ThS|TS|PGS|GS|BS|Th\.S|St|Mr|Ms|Dr)|\b\p{Lu})\.$")
+@lru_cache(maxsize=1)
+def _abbrev_end() -> regex.Pattern:
+    """"TP. Tây Ninh", "(Thanhuytphcm.vn)", "quý I.2024": a period the splitter took for a full
+    stop (an abbreviation of the lexicon, or one capital letter, before it)."""
+    from .patterns import compile_pattern
+
+    return compile_pattern(r"(?-i:(?:\b\L<abbreviations>|\b\p{Lu})\.$)")
 
 
 def _merge_false_breaks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -88,7 +93,7 @@ def _merge_false_breaks(text: str, spans: list[tuple[int, int]]) -> list[tuple[i
             nxt = text[s:e].lstrip()
             prev = text[ps:pe]
             glued = pe == s  # no space between: "Thanhuytphcm.|vn"
-            if glued or (nxt[:1].islower() or nxt[:1].isdigit()) or _ABBREV_END.search(prev):
+            if glued or (nxt[:1].islower() or nxt[:1].isdigit()) or _abbrev_end().search(prev):
                 merged[-1] = (ps, e)
                 continue
         merged.append((s, e))
