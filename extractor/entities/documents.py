@@ -15,8 +15,8 @@ from ..reading.dates import find_date
 from ..records import Document
 
 
-# a number with a code after it, the least every document number has
-_GATE = regex.compile(r"\d\s*[-/]\s*(?:(?:19|20)\d\d\s*/\s*)?[\p{Lu}Đ]")
+# a number with a code after it, the least every document number has ("769/QĐ", "18-NQ", "30/2018/QĐ")
+_GATE = regex.compile(r"\d\s*[-/]\s*(?:(?:19|20)\d\d\s*/\s*)?\p{Lu}")
 
 
 @lru_cache(maxsize=1)
