@@ -20,17 +20,21 @@ _FURNITURE = re.compile(r"(?:^|[\s_-])(?:footer|header|menu|navbar|nav|sidebar|c
                         re.I)
 _BLOCKS = {"div", "section", "td", "article", "main", "blockquote"}
 _ARTICLE_TYPES = re.compile(r'"@type"\s*:\s*"(?:News|Reportage|Analysis)?Article"|"@type"\s*:\s*"BlogPosting"')
-_DATE = re.compile(r"(?<!\d)(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)(?!\d)"
-                   r"|tháng\s+\d{1,2}\s*(?:,|năm|/)\s*(?:19|20)\d\d", re.I)
 
 # a body: at least two consecutive paragraphs of 300 characters, or one of 600; with an
 # explicit article type (JSON-LD, og:type) 150 characters are enough
 MIN_BODY, MIN_SINGLE, MIN_DECLARED = 300, 600, 150
 MIN_PARAGRAPH = 40
 
-# the words of a "next page" link, alone or with arrows: "Trang sau ›", "Tiếp »", "Xem thêm", "›"
-NEXT_WORDS = re.compile(r"^(?:trang\s+(?:sau|tiếp(?:\s+theo)?|kế(?:\s+tiếp)?)|tiếp(?:\s+theo)?|sau|kế\s+tiếp|xem\s+(?:thêm|tiếp)"
-                        r"|tin\s+cũ\s+hơn|cũ\s+hơn|next(?:\s+page)?|older(?:\s+posts)?|more)?\s*[›»>→]*$", re.I)
+
+def _layout(rule_id: str):
+    """A rule of patterns/layout.yaml: the page date (`layout.page_date`) and the words of a
+    "next page" link (`layout.next_page`: "Trang sau ›", "Tiếp »", "Xem thêm", "›")."""
+    from ..reading.text import rules
+
+    return rules()[rule_id]
+
+
 _PAGER = re.compile(r"pag|phan-?trang|phantrang|pager|pages", re.I)
 # where a listing URL keeps its page number (four digits at most: longer numbers are article ids)
 PAGE_IN_URL = (re.compile(r"(?i)(?P<pre>[?&](?:page|p|trang|pg|paged|pi|pageindex|page_no)=)(?P<n>\d{1,4})(?![\d])"),
@@ -98,7 +102,7 @@ def is_article(body: bytes | str) -> bool:
     og = " ".join(doc.xpath("//meta[@property='og:type']/@content")).lower()
     declared = "article" in og or any(_ARTICLE_TYPES.search(s) for s in doc.xpath("//script[@type='application/ld+json']/text()"))
     dated = bool(doc.xpath("//meta[contains(@property, 'published_time')] | //time | //*[@itemprop='datePublished']")
-                 or declared or _DATE.search(doc.text_content()))
+                 or declared or _layout("layout.page_date").search(doc.text_content()))
     if not dated:
         return False
     chars, paragraphs = longest_body(doc)
@@ -167,9 +171,9 @@ def next_pages(response) -> list[PageLink]:
             add(href, sure=True)
         elif re.search(r"(?:^|[\s_-])next(?:$|[\s_-])", cls):
             add(href)
-        elif words and NEXT_WORDS.match(words) and not words.isdigit():
+        elif words and _layout("layout.next_page").fullmatch(words) and not words.isdigit():
             add(href)
-        elif not words and label and NEXT_WORDS.match(label.strip()):
+        elif not words and label and _layout("layout.next_page").fullmatch(label.strip()):
             add(href)
         elif words.isdigit() and a.xpath("ancestor::*[position() <= 3][@class or @id]") and any(
                 _PAGER.search(f"{x.attrib.get('class', '')} {x.attrib.get('id', '')}")
