@@ -1,64 +1,181 @@
 """cchc extract PATH... : read articles and write their records."""
 from __future__ import annotations
 
+import os
+import signal
 import sys
+from contextlib import contextmanager
 
 import click
+
+from .options import input_limits, report
 
 
 @click.command("extract")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @click.option("--db", type=click.Path(dir_okay=False), help="Also store the records in this SQLite dataset.")
 @click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes (output identical to 1).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
-def command(inputs, fmt, output, db, jobs, quiet):
+@input_limits
+def command(inputs, fmt, output, db, jobs, quiet, limits):
     """Extract records from files, folders, JSON Lines, WARC files, URLs or '-' (stdin).
 
     Records are the JSON Lines of the data contract (article, figure, official, award,
     document, ranking, check). An unreadable input gets one line on stderr naming it and
     why; the rest is still processed, and the exit status is 1 at the end.
+
+    With --db every article is stored whether or not the output is read (`| head` is fine),
+    and the run's row in the dataset says how it ended: ok, failed (an input refused, a full
+    disk) or interrupted (Ctrl-C, SIGTERM).
     """
     from ..api import extract_paths
     from ..model import ReadError
     from ..output import Writer
     from ..progress import Progress
+    from ..reading.inputs import ReadWarning
 
-    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
-    writer = Writer(fmt, out)
     store = run_id = None
     if db:
         from ..store import Store
 
         store = Store.open(db)
         run_id = store.begin_run(command="extract", args=list(inputs))
+    try:
+        out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    except OSError as e:
+        if store is not None:
+            store.finish_run(run_id, status="failed", errors=[f"{output}: {e.strerror or e}"])
+            store.close()
+        raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
+    sink = _Sink(Writer(fmt, out), output or "stdout")
     failures: list[str] = []
+    warnings = 0
     counts = {"articles": 0, "records": 0}
     progress = Progress("extract", disable=quiet)
+    status, fatal, code = "failed", None, 1
     try:
-        for item in extract_paths(inputs, jobs=jobs):
-            if isinstance(item, ReadError):
-                failures.append(str(item))
-                progress.write(f"cchc: error: {item}")
-                continue
-            writer.write(item)
-            if store is not None:
-                store.save(item, run_id=run_id)
-            counts["articles"] += 1
-            counts["records"] += len(item)
-            progress.update(item)
+        with _signals_interrupt() as caught:
+            try:
+                for item in extract_paths(inputs, jobs=jobs, limits=limits):
+                    if isinstance(item, ReadError):
+                        failures.append(str(item))
+                        warnings += isinstance(item, ReadWarning)
+                        progress.write(report(item))
+                        continue
+                    if store is not None:
+                        store.save(item, run_id=run_id)  # first: the dataset never waits on the output
+                    sink.write(item)
+                    counts["articles"] += 1
+                    counts["records"] += len(item)
+                    progress.update(item)
+                    if sink.closed and store is None:
+                        break  # nobody reads the output and nothing is stored: stop
+                sink.flush()
+                status, code = ("failed", 1) if failures or sink.error else ("ok", 0)
+            except KeyboardInterrupt:
+                status, code = "interrupted", 128 + caught.get("signal", signal.SIGINT)
+                fatal = f"interrupted ({signal.Signals(caught.get('signal', signal.SIGINT)).name}) after " \
+                        f"{counts['articles']} articles"
+    except Exception as e:
+        from ..store import StoreError
+
+        if not isinstance(e, StoreError):
+            raise
+        fatal = f"{e}; stopped after {counts['articles']} articles"
     finally:
         progress.close()
+        if sink.error:
+            failures.append(sink.error)
+        if fatal:
+            failures.append(fatal)
         if store is not None:
-            store.finish_run(run_id, counts=counts, status="failed" if failures else "ok", errors=failures)
+            from ..store import StoreError
+
+            try:
+                store.finish_run(run_id, counts=counts, status=status, errors=failures)
+            except StoreError as e:
+                click.echo(f"cchc: error: {e}", err=True)
             store.close()
-        if output:
-            out.close()
-        else:
-            out.flush()
-    if not quiet:
+        sink.close(closing=bool(output))
+    if sink.error:
+        click.echo(f"cchc: error: {sink.error}", err=True)
+    if fatal:
+        click.echo(f"cchc: {'error: ' if status == 'failed' else ''}{fatal}"
+                   + (f" (run {run_id} recorded as {status} in {db})" if store is not None else ""), err=True)
+    elif not quiet:
         click.echo(f"cchc: {counts['articles']} articles, {progress.summary()}"
-                   + (f", {len(failures)} inputs failed" if failures else ""), err=True)
-    if failures:
-        sys.exit(1)
+                   + (f", {len(failures) - warnings} inputs failed" if len(failures) > warnings else "")
+                   + (f", {warnings} repaired with a warning" if warnings else "")
+                   + (f"; the output was closed early, every article is stored in {db}"
+                      if sink.closed and store is not None else ""), err=True)
+    if code:
+        sys.exit(code)
+
+
+class _Sink:
+    """The output. A reader that goes away (`| head`) is not an error: writing stops quietly
+    and the run goes on for the dataset. Any other write error is reported once, then the
+    run goes on for the dataset too."""
+
+    def __init__(self, writer, name: str):
+        self.writer, self.name = writer, name
+        self.closed = False
+        self.error: str | None = None
+
+    def _guard(self, fn, *args) -> None:
+        if self.closed:
+            return
+        try:
+            fn(*args)
+        except BrokenPipeError:
+            self._gone()
+        except OSError as e:
+            self.error = f"cannot write {self.name}: {e.strerror or e}"
+            self._gone()
+
+    def _gone(self) -> None:
+        self.closed = True
+        out = self.writer.out
+        if out is sys.stdout:  # later flushes (ours, the interpreter's at exit) go nowhere
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                os.close(devnull)
+            except (OSError, ValueError):
+                pass
+
+    def write(self, records) -> None:
+        self._guard(self.writer.write, records)
+
+    def flush(self) -> None:
+        self._guard(self.writer.out.flush)
+
+    def close(self, closing: bool) -> None:
+        self._guard(self.writer.out.close if closing else self.writer.out.flush)
+        if closing and not self.writer.out.closed:
+            try:
+                self.writer.out.close()
+            except OSError:
+                pass
+
+
+@contextmanager
+def _signals_interrupt():
+    """SIGTERM (a scheduler's timeout, `kill`) stops the run like Ctrl-C does, so it is
+    recorded as interrupted; the dict yielded says which signal came."""
+    caught: dict[str, int] = {}
+
+    def handler(signum, frame):
+        caught["signal"] = signum
+        raise KeyboardInterrupt
+
+    old = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    for s in old:
+        signal.signal(s, handler)
+    try:
+        yield caught
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)

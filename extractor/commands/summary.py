@@ -11,7 +11,9 @@ def command(db, charts):
     """Print coverage (sources, articles, figures by metric, checks by verdict) and, with
     --charts, draw the on-time rate by locality and period and the figures per source."""
     from .. import dataset
+    from ..store import Store
 
+    Store.open(db, readonly=True).close()  # a missing, damaged or foreign file: one clear message
     ds = dataset.open(db)
     arts = ds.articles()
     figs = ds.figures()
