@@ -192,7 +192,11 @@ def iter_articles(inputs: Iterable[str | os.PathLike], stdin=None, limits: Limit
     for inp in inputs:
         where = display_name(inp) if isinstance(inp, (str, os.PathLike)) else repr(inp)
         try:
-            yield from _one_input(inp, stdin, limits)
+            for item in _one_input(inp, stdin, limits):
+                if isinstance(item, Article) and item.extra.get("warnings"):
+                    # what a reader repaired or ignored in an article it still read
+                    yield ReadWarning(item.source, "; ".join(item.extra.pop("warnings")) + " (the article is read)")
+                yield item
         except ReadError as e:
             yield e
         except (MemoryError, RecursionError) as e:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +20,11 @@ from ..model import Article, ReadError
 from ..normalize import normalize_text
 from .dates import parse_date
 from .inputs import DEFAULT_LIMITS, Limits, bom_encoding, clean_text, gunzip, nul_offset
+
+# trafilatura and its helpers log through `logging`; with no handler configured Python prints
+# their warnings on stderr (one line per odd page). cchc reports problems itself.
+for _name in ("trafilatura", "htmldate", "courlan", "justext"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 _CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", regex.I)
 _STRAY_ROOT = regex.compile(r"^\s*(?:<!DOCTYPE[^>]*>\s*)?<html\b[^>]*>\s*</html>\s*", regex.I)
@@ -56,7 +62,7 @@ def decode(data: bytes | str, source: str, limits: Limits = DEFAULT_LIMITS) -> s
     if data[:2] == b"\x1f\x8b":
         data = gunzip(data, source, limits)
     if len(data) > limits.max_size:
-        raise ReadError(source, limits.too_big(len(data)))
+        raise ReadError(source, limits.too_big(len(data), "page"))
     if not data.strip():
         raise ReadError(source, "empty page")
     bom = bom_encoding(data)
@@ -88,24 +94,46 @@ def decode(data: bytes | str, source: str, limits: Limits = DEFAULT_LIMITS) -> s
         raise ReadError(source, "cannot decode the page (no charset declared; not UTF-8 nor windows-1258)") from None
 
 
+_KIND = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object", type(None): "null"}
+
+
 def _str(v: Any) -> str | None:
     """A JSON-LD value as text: a string, the first string of a list, or an object's name;
-    anything else (a number, null, a nested structure) is ignored for that field."""
+    anything else (a number, null, a nested structure) is None."""
     if isinstance(v, list):
         v = next((x for x in v if isinstance(x, (str, dict))), None)
     if isinstance(v, dict):
         v = v.get("name") if isinstance(v.get("name"), str) else v.get("@id")
     if not isinstance(v, str) or not v.strip():
         return None
-    return clean_text(v)[0].strip()[:2000] or None
+    return clean_text(v, controls=True)[0].strip()[:2000] or None
 
 
-def _types(it: dict) -> set[str]:
+_SCALAR = (bool, int, float)
+
+
+def _field(it: dict, key: str, warnings: list[str]) -> str | None:
+    """`it[key]` as text; a value of a type that cannot be text (a number, a list of numbers,
+    an object whose name is a number) is ignored with a warning. Empty values, and objects
+    without a name, are simply empty: the web is full of them."""
+    v = it.get(key)
+    got = _str(v)
+    inner = v.get("name", v.get("@id")) if isinstance(v, dict) else None
+    if got is None and (isinstance(v, _SCALAR) or isinstance(inner, (*_SCALAR, list, dict))
+                        or (isinstance(v, list) and v and all(isinstance(x, _SCALAR) for x in v))):
+        warnings.append(f"JSON-LD `{key}` is {_KIND.get(type(v), type(v).__name__)} "
+                        f"{json.dumps(v)[:40]}, not text: ignored")
+    return got
+
+
+def _types(it: dict, warnings: list[str]) -> set[str]:
     t = it.get("@type")
+    if t is not None and not isinstance(t, (str, list)):
+        warnings.append(f"JSON-LD `@type` is {_KIND.get(type(t), type(t).__name__)}: ignored")
     return {x for x in (t if isinstance(t, list) else [t]) if isinstance(x, str)}
 
 
-def _ld_items(data: Any) -> list[dict]:
+def _ld_items(data: Any, warnings: list[str]) -> list[dict]:
     """The objects of one JSON-LD block: a list, a @graph, or the object itself."""
     if isinstance(data, list):
         return [x for x in data if isinstance(x, dict)]
@@ -115,29 +143,45 @@ def _ld_items(data: Any) -> list[dict]:
             return [x for x in graph if isinstance(x, dict)]
         if isinstance(graph, dict):
             return [graph]
+        if graph is not None:
+            warnings.append(f"JSON-LD `@graph` is {_KIND.get(type(graph), type(graph).__name__)}: ignored")
         return [data]
     return []
 
 
-def _json_ld(doc) -> dict[str, Any]:
+def _json_ld(doc, warnings: list[str]) -> dict[str, Any]:
+    """Title, date, author and URL from the page's JSON-LD news object. Blocks that are not
+    JSON are ignored (common on the web); values of the wrong type are ignored field by field
+    and reported in `warnings`, and so is JSON nested too deeply to read."""
     best: dict[str, Any] = {}
+    found: list[str] = []
     for el in doc.xpath("//script[@type='application/ld+json']"):
         try:
             data = json.loads(el.text or "")
-        except (ValueError, RecursionError):  # broken, or nested too deeply: that block is ignored
+        except RecursionError:
+            warnings.append("JSON-LD nested too deeply: ignored")
             continue
-        for it in _ld_items(data):
-            types = _types(it)
+        except ValueError:
+            continue
+        for it in _ld_items(data, found):
+            types = _types(it, found)
             if types & NEWS_TYPES and (_str(it.get("headline")) or _str(it.get("datePublished")) or _str(it.get("name"))):
                 if best and "WebPage" in types:
                     continue
                 best = it
     if not best:
+        warnings.extend(dict.fromkeys(found))
         return {}
+    url_v = best.get("url")
+    url = _url(_field(best, "url", found))
+    if url_v is not None and isinstance(url_v, str) and url is None and url_v.strip():
+        found.append("JSON-LD `url` is not an http(s) URL: ignored")
     page = best.get("mainEntityOfPage")
-    url = _url(_str(best.get("url"))) or _url(_str(page))
-    return {"title": _str(best.get("headline")) or _str(best.get("name")), "published": _str(best.get("datePublished")),
-            "author": _str(best.get("author")), "url": url}
+    url = url or _url(_str(page))
+    out = {"title": _field(best, "headline", found) or _str(best.get("name")),
+           "published": _field(best, "datePublished", found), "author": _field(best, "author", found), "url": url}
+    warnings.extend(dict.fromkeys(found))
+    return out
 
 
 def _url(v: str | None) -> str | None:
@@ -224,7 +268,8 @@ def _read_html(data, source, url, site_entry, fetched_at, limits) -> Article:
         doc = lxml.html.document_fromstring(html)
     except Exception as e:  # lxml's own errors on truncated markup
         raise ReadError(source, f"unparseable HTML ({e.__class__.__name__}: {e})") from None
-    ld, meta = _json_ld(doc), _meta(doc)
+    warnings: list[str] = []
+    ld, meta = _json_ld(doc, warnings), _meta(doc)
     page_url = url or ld.get("url") or _url(meta.get("url"))
     src = site_entry or (source_for_url(page_url) if _url(page_url) else None)
     if src is not None and _url(page_url) and src.article_url and not src.is_article_url(page_url) \
@@ -290,7 +335,7 @@ def _read_html(data, source, url, site_entry, fetched_at, limits) -> Article:
         title = normalize_text(regex.sub(r"\s+", " ", title)).strip()
     return Article(source=source, text=text, title=title or None, published=parse_date(published, fetched_at),
                    author=normalize_text(author).strip() if author else None, url=page_url, site=site,
-                   province=src.province if src else None)
+                   province=src.province if src else None, extra={"warnings": warnings} if warnings else {})
 
 
 def _trafilatura(html: str, url: str | None, lead: list[str]) -> list[str]:

@@ -43,15 +43,15 @@ class Limits:
 
     max_size: int = 20 * MB
     max_ratio: float = 100.0
-    ratio_floor: int = 1 * MB
+    ratio_floor: int = 256 * 1024
 
-    def too_big(self, n: int) -> str:
-        return (f"larger than the {_mb(self.max_size)} limit per item ({_mb(n)} or more); "
-                "raise it with --max-size if this is a real article")
+    def too_big(self, n: int, what: str = "file") -> str:
+        return (f"{what} skipped: larger than the {_mb(self.max_size)} limit ({_mb(n)} or more); "
+                "raise --max-size if it is real")
 
-    def bomb(self, compressed: int, out: int) -> str:
-        return (f"compressed data expands more than {self.max_ratio:g} times ({_mb(compressed)} to over "
-                f"{_mb(out)}): refused as a decompression bomb; raise --max-ratio if it is real")
+    def bomb(self, compressed: int, out: int, what: str = "file") -> str:
+        return (f"{what} skipped: a decompression bomb (expands more than {self.max_ratio:g} times, "
+                f"{_mb(compressed)} to over {_mb(out)}); raise --max-ratio if it is real")
 
 
 DEFAULT_LIMITS = Limits()

@@ -132,13 +132,15 @@ def iter_jsonl(stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) ->
     """Every article of a binary JSON Lines stream, or why a line is not one."""
     lineno = 0
     try:
-        for lineno, line in iter_lines(stream, limits.max_size):
+        # compressed input is read in small pieces, so a bomb is seen after little work
+        chunk = 64 * 1024 if isinstance(stream, GzipStream) else 1024 * 1024
+        for lineno, line in iter_lines(stream, limits.max_size, chunk):
             if line is None:
-                yield ReadError(f"{name}:{lineno}", limits.too_big(limits.max_size + 1) + ": line skipped")
+                yield ReadError(f"{name}:{lineno}", limits.too_big(limits.max_size + 1, "line"))
                 continue
             yield from parse_line(line, name, lineno)
     except ReadError as e:  # a decompression bomb: the rest of the file is not read
-        yield ReadError(f"{name}:{lineno + 1}", e.reason + "; the rest of the file is not read")
+        yield ReadError(f"{name}:{lineno + 1}", e.reason.replace("file skipped", "the rest of the file skipped", 1))
     except Exception as e:  # noqa: BLE001 - truncated or corrupt gzip (EOFError, BadGzipFile, zlib.error)
         yield ReadError(f"{name}:{lineno + 1}", f"unreadable from here on ({e.__class__.__name__}: {e})")
 
@@ -153,5 +155,20 @@ def read_jsonl(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = 
     with raw:
         head = raw.read(2)
         raw.seek(0)
-        stream = GzipStream(raw, name, limits) if head == b"\x1f\x8b" else raw
-        yield from iter_jsonl(stream, name, limits)
+        if head != b"\x1f\x8b":
+            yield from iter_jsonl(raw, name, limits)
+            return
+        try:  # a bomb is refused before any of its lines is read (its start gives it away)
+            _prescan(GzipStream(raw, name, limits))
+        except ReadError as e:
+            yield e
+            return
+        except Exception:  # noqa: BLE001 - broken gzip: reported, by line, when read below
+            pass
+        raw.seek(0)
+        yield from iter_jsonl(GzipStream(raw, name, limits), name, limits)
+
+
+def _prescan(stream: GzipStream, upto: int = 4 * 1024 * 1024) -> None:
+    while stream.out < upto and stream.read(64 * 1024):
+        pass

@@ -52,10 +52,13 @@ def _raw_chunks(read) -> Iterator[bytes | _Damage]:
 
 def _gzip_chunks(read, limits: Limits) -> Iterator[bytes | _Damage]:
     """The decompressed bytes of every gzip member, in order, with a `_Damage` where a member is
-    corrupt, truncated or a bomb, or where bytes between members are not gzip."""
+    corrupt, truncated or a bomb (checked before any of its output is passed on), or where
+    bytes between members are not gzip. After a bad member, reading resumes at the next gzip
+    header. Members that expand more than `limits.max_ratio` in total end the file."""
     pending = b""
     eof = False
     total_in = total_out = 0
+    after_damage = False
 
     def more() -> bool:
         nonlocal pending, eof
@@ -88,47 +91,50 @@ def _gzip_chunks(read, limits: Limits) -> Iterator[bytes | _Damage]:
                     skipped += len(pending)
                     pending = b""
                     break
-            if pending or skipped > 64:  # a little padding at the very end is not damage
-                yield _Damage(f"{skipped:,} bytes that are not gzip data")
+            if not after_damage and (pending or skipped > 64):  # padding at the very end is not damage
+                yield _Damage(f"{skipped:,} bytes that are not gzip data, skipped")
+            after_damage = False
             continue
+        after_damage = False
         d = zlib.decompressobj(16 + zlib.MAX_WBITS)
         member_in = member_out = 0
         bad = None
-        while not d.eof:
+        while not d.eof and not bad:
             if not pending and not more():
-                bad = "the file ends inside a gzip member"
+                bad = "the file ends inside a gzip member (truncated)"
                 break
             buf, pending = pending, b""
             try:
                 out = d.decompress(buf, _CHUNK)
                 while True:
-                    if out:
-                        member_out += len(out)
-                        total_out += len(out)
-                        yield out
                     used = member_in + len(buf) - len(d.unused_data if d.eof else d.unconsumed_tail)
+                    member_out += len(out)
                     if member_out > limits.ratio_floor and member_out > limits.max_ratio * max(used, 1):
-                        bad = limits.bomb(used, member_out).replace("compressed data", "a gzip member")
+                        bad = limits.bomb(used, member_out, "a gzip member")
                         break
+                    if out:
+                        yield out
                     if d.eof:
                         break
                     out = d.decompress(d.unconsumed_tail, _CHUNK) if d.unconsumed_tail else d.decompress(b"", _CHUNK)
                     if not out and not d.unconsumed_tail and not d.eof:
                         break
             except zlib.error as e:
-                bad = f"a corrupt gzip member ({e})"
+                bad = f"a corrupt gzip member ({e}), skipped"
             if bad:
                 pending = buf[1:]  # resynchronize on the next member header
+                after_damage = True
                 break
-            used = len(buf) - len(d.unused_data)
-            member_in += used
-            total_in += used
+            member_in += len(buf) - len(d.unused_data)
             pending = d.unused_data
-            if total_out > 4 * limits.ratio_floor and total_out > limits.max_ratio * max(total_in, 1):
-                yield _Damage(limits.bomb(total_in, total_out), fatal=True)
-                return
         if bad:
             yield _Damage(bad)
+            continue
+        total_in += member_in
+        total_out += member_out
+        if total_out > 4 * limits.ratio_floor and total_out > limits.max_ratio * max(total_in, 1):
+            yield _Damage(limits.bomb(total_in, total_out, "the rest of the file"), fatal=True)
+            return
 
 
 class _Framer:
@@ -223,8 +229,7 @@ def iter_records(f: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) -> It
             if not fr.damage:
                 return
             dmg = fr.restart()
-            yield ReadError(name, f"{dmg.what} {where()}" + ("; the rest of the file is not read" if dmg.fatal else
-                                                              ": skipped"))
+            yield ReadError(name, f"{where()}: {dmg.what}")
             if dmg.fatal:
                 return
             continue
@@ -236,7 +241,7 @@ def iter_records(f: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) -> It
             if n == 0 and at < 0 and fr.eof:
                 yield ReadError(name, f"not a WARC archive (no WARC record in {skipped:,} bytes)")
             else:
-                yield ReadError(name, f"{skipped:,} bytes of garbage {where()}: skipped")
+                yield ReadError(name, f"{where()}: {skipped:,} bytes of garbage (not a WARC record), skipped")
             continue
         end = fr.find(_HEADER_END, 0, _MAX_HEADER)
         n += 1
@@ -246,8 +251,8 @@ def iter_records(f: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) -> It
             fr.take(1)
             if dmg:
                 fr.restart()
-            yield ReadError(last, f"record cut short inside its headers ({dmg.what}): skipped" if dmg else
-                            "record headers never end (no blank line in 64 KB): skipped")
+            yield ReadError(last, f"record skipped: cut short inside its headers ({dmg.what})" if dmg else
+                            "record skipped: its headers never end (no blank line in 64 KB)")
             continue
         sep = _HEADER_END.match(fr.buf, end).end()
         hdrs = _headers(bytes(fr.buf[:sep]))
@@ -256,16 +261,21 @@ def iter_records(f: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) -> It
         length_s = hdrs.get("content-length", "")
         if not (length_s.isascii() and length_s.isdigit()):
             fr.take(sep)
-            yield ReadError(rec_name, f"Content-Length {length_s[:40]!r} is not a number: record skipped")
+            yield ReadError(rec_name, f"record skipped: its Content-Length {length_s[:40]!r} is not a number")
             _resync(fr)
             continue
         length = int(length_s)
         if length > limits.max_size:  # a real record too large, or a length that lies
             fr.take(sep)
             at = _skip_block(fr, length)
-            yield ReadError(rec_name, (f"Content-Length {length:,} runs past the end of the record into the next "
-                                       f"one (which starts {at:,} bytes in): record skipped") if at >= 0 else
-                            limits.too_big(length) + ": record skipped")
+            if at == -2:
+                dmg = fr.restart()
+                yield ReadError(rec_name, f"record skipped: {dmg.what}")
+                if dmg.fatal:
+                    return
+                continue
+            yield ReadError(rec_name, (f"record skipped: its Content-Length {length:,} runs into the next record "
+                                       f"(which starts {at:,} bytes in)") if at >= 0 else limits.too_big(length, "record"))
             continue
         block_end = sep + length
         have = fr.fill(block_end + 4)
@@ -277,19 +287,19 @@ def iter_records(f: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) -> It
         nxt = _START.search(fr.buf, sep, min(len(fr.buf), block_end))
         if nxt is not None:  # the length runs into the next record
             fr.take(nxt.start())
-            yield ReadError(rec_name, f"Content-Length {length:,} runs past the end of the record into the next "
-                                      f"one (which starts {nxt.start() - sep:,} bytes in): record skipped")
+            yield ReadError(rec_name, f"record skipped: its Content-Length {length:,} runs into the next record "
+                                      f"(which starts {nxt.start() - sep:,} bytes in)")
         elif len(fr.buf) < block_end:
             present = len(fr.buf) - sep
             dmg = fr.restart()
-            yield ReadError(rec_name, f"truncated record (Content-Length {length:,}, {present:,} bytes present"
-                            + (f"; {dmg.what}" if dmg else "") + "): skipped")
+            yield ReadError(rec_name, f"truncated record skipped (Content-Length {length:,}, only {present:,} bytes "
+                                      "present" + (f": {dmg.what})" if dmg else ")"))
             if dmg and dmg.fatal:
                 return
         else:
             fr.take(sep)
-            yield ReadError(rec_name, f"Content-Length {length:,} does not end the record (no blank line after "
-                                      "it): record skipped")
+            yield ReadError(rec_name, f"record skipped: its Content-Length {length:,} does not end the record "
+                                      "(no blank line after it)")
             _resync(fr)
 
 
@@ -304,11 +314,12 @@ def _resync(fr: _Framer) -> None:
 
 def _skip_block(fr: _Framer, length: int) -> int:
     """Skip `length` bytes of a block without holding them, unless a record starts inside it:
-    then stop there and return its position in the block; else -1."""
+    then stop there and return its position in the block; -1 when the block was skipped (or
+    the file ended), -2 when damage cut it short (see fr.damage)."""
     done = 0
     while done < length:
         if not fr.fill(min(_CHUNK, length - done + 16)) and not fr.buf:
-            return -1
+            return -2 if fr.damage else -1
         m = _START.search(fr.buf, 0, min(len(fr.buf), length - done))
         if m:
             fr.take(m.start())
@@ -317,7 +328,7 @@ def _skip_block(fr: _Framer, length: int) -> int:
         if n == len(fr.buf) and not (fr.eof or fr.damage):
             n = max(0, n - 16)  # keep a tail: a record start may straddle two chunks
         if n == 0:
-            return -1
+            return -2 if fr.damage else -1
         fr.take(n)
         done += n
     return -1
@@ -350,7 +361,7 @@ def _html_record(rec, name: str, limits: Limits, fetched: str | None) -> Article
     except Exception as e:  # noqa: BLE001 - a payload warcio cannot decode (bad gzip, bad chunking)
         return ReadError(name, f"unreadable WARC record ({e.__class__.__name__}: {e})")
     if len(body) > limits.max_size:
-        return ReadError(name, limits.too_big(len(body)) + ": record skipped")
+        return ReadError(name, limits.too_big(len(body), "record"))
     try:
         return read_html(body, name, url=name, fetched_at=fetched, limits=limits)
     except ReadError as e:
