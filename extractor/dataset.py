@@ -15,12 +15,11 @@ ds.figures(run=1)                                 # exactly what run 1 produced
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pandas as pd
 
-from .store import COLUMNS
+from .store import COLUMNS, connect_readonly
 
 _NUMERIC = {"value": "float64", "total": "float64", "start": "Int64", "end": "Int64", "run_id": "Int64",
             "collectives": "Int64", "individuals": "Int64", "year": "Int64", "rank": "Int64", "from_bottom": "Int64"}
@@ -31,7 +30,7 @@ class Dataset:
         if not Path(path).exists():
             raise FileNotFoundError(f"{path}: no such dataset (create it with `cchc extract ... --db {path}`)")
         self.path = str(path)
-        self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        self.db = connect_readonly(self.path)
 
     def close(self) -> None:
         self.db.close()

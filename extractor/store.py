@@ -150,6 +150,8 @@ def explain(e: BaseException, path: str) -> str:
     folder = os.path.dirname(os.path.abspath(path))
     if "disk is full" in low or "no space" in low or "file too large" in low:
         return f"cannot write: the disk is full ({msg})"
+    if "disk i/o error" in low:
+        return f"cannot write: a disk I/O error (a full or failing disk, or a file size limit) ({msg})"
     if "readonly" in low or "read-only" in low or "permission denied" in low or "unable to open" in low:
         if not os.path.isdir(folder):
             return f"cannot create the dataset: the folder {folder} does not exist and cannot be created"
@@ -167,6 +169,22 @@ def explain(e: BaseException, path: str) -> str:
     return msg
 
 
+def connect_readonly(path: str | os.PathLike) -> sqlite3.Connection:
+    """A read-only connection that writes nothing, not even SQLite's shared-memory file: in
+    a read-only folder (where no writer can be at work) the file is opened as immutable."""
+    base = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro"
+    db = sqlite3.connect(base, uri=True, timeout=60, isolation_level=None)
+    try:
+        db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError as e:
+        db.close()
+        folder = os.path.dirname(os.path.abspath(path))
+        if os.access(folder, os.W_OK) or not any(w in str(e).lower() for w in ("readonly", "unable to open")):
+            raise
+    return sqlite3.connect(base + "&immutable=1", uri=True, timeout=60, isolation_level=None)
+
+
 class Store:
     """A cchc dataset in one SQLite file. Use as a context manager, or call close().
 
@@ -181,8 +199,7 @@ class Store:
             if readonly:
                 if not os.path.isfile(self.path):
                     raise StoreError(self.path, "no such dataset (create it with `cchc extract ... --db PATH`)")
-                uri = "file:" + urllib.parse.quote(os.path.abspath(self.path)) + "?mode=ro"
-                self.db = sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None)
+                self.db = connect_readonly(self.path)
                 if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone():
                     raise StoreError(self.path, "not a cchc dataset (an SQLite file without cchc's tables)")
             else:

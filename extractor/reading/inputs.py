@@ -49,9 +49,10 @@ class Limits:
         return (f"{what} skipped: larger than the {_mb(self.max_size)} limit ({_mb(n)} or more); "
                 "raise --max-size if it is real")
 
-    def bomb(self, compressed: int, out: int, what: str = "file") -> str:
-        return (f"{what} skipped: a decompression bomb (expands more than {self.max_ratio:g} times, "
-                f"{_mb(compressed)} to over {_mb(out)}); raise --max-ratio if it is real")
+    def bomb(self, compressed: int, out: int, what: str | None = "file") -> str:
+        why = (f"a decompression bomb (expands more than {self.max_ratio:g} times, {_mb(compressed)} to over "
+               f"{_mb(out)}); raise --max-ratio if it is real")
+        return f"{what} skipped: {why}" if what else why
 
 
 DEFAULT_LIMITS = Limits()

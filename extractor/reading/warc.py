@@ -28,6 +28,7 @@ from ..model import Article, ReadError
 from .inputs import DEFAULT_LIMITS, MB, Limits, open_regular
 
 _CHUNK = 1 * MB
+_STEP = 256 * 1024   # output per decompression step: a bomb is seen after this much work
 _MAX_HEADER = 64 * 1024
 _START = regex.compile(rb"WARC/(?:1\.[01]|0\.1[78])\r?\n")   # the first line of a record
 _HEADER_END = regex.compile(rb"\r?\n\r?\n")
@@ -59,6 +60,13 @@ def _gzip_chunks(read, limits: Limits) -> Iterator[bytes | _Damage]:
     eof = False
     total_in = total_out = 0
     after_damage = False
+    held: list = []  # consecutive bad members of one kind are reported once: [what, count]
+
+    def flush() -> Iterator[_Damage]:
+        if held:
+            what, n = held
+            held.clear()
+            yield _Damage(what if n == 1 else f"{what} (and the {n - 1:,} gzip members after it, alike)")
 
     def more() -> bool:
         nonlocal pending, eof
@@ -75,6 +83,7 @@ def _gzip_chunks(read, limits: Limits) -> Iterator[bytes | _Damage]:
         while len(pending) < 3 and more():
             pass
         if not pending:
+            yield from flush()
             return
         if not pending.startswith(_GZ_MAGIC):  # not a member: skip to the next one
             skipped = 0
@@ -92,48 +101,68 @@ def _gzip_chunks(read, limits: Limits) -> Iterator[bytes | _Damage]:
                     pending = b""
                     break
             if not after_damage and (pending or skipped > 64):  # padding at the very end is not damage
-                yield _Damage(f"{skipped:,} bytes that are not gzip data, skipped")
+                yield from flush()
+                yield _Damage(f"{skipped:,} bytes that are not gzip data")
             after_damage = False
             continue
         after_damage = False
         d = zlib.decompressobj(16 + zlib.MAX_WBITS)
         member_in = member_out = 0
         bad = None
+        held_out: list[bytes] | None = []  # a member's first bytes wait until it is known not to be a bomb
         while not d.eof and not bad:
             if not pending and not more():
                 bad = "the file ends inside a gzip member (truncated)"
                 break
             buf, pending = pending, b""
             try:
-                out = d.decompress(buf, _CHUNK)
+                out = d.decompress(buf, _STEP)
                 while True:
                     used = member_in + len(buf) - len(d.unused_data if d.eof else d.unconsumed_tail)
                     member_out += len(out)
                     if member_out > limits.ratio_floor and member_out > limits.max_ratio * max(used, 1):
-                        bad = limits.bomb(used, member_out, "a gzip member")
+                        bad = "a gzip member that is " + limits.bomb(used, member_out, None)
                         break
-                    if out:
+                    if held_out is not None:
+                        held_out.append(out)
+                        if member_out > limits.ratio_floor:  # big enough to judge, and it is no bomb
+                            yield from flush()
+                            yield from held_out
+                            held_out = None
+                    elif out:
                         yield out
                     if d.eof:
                         break
-                    out = d.decompress(d.unconsumed_tail, _CHUNK) if d.unconsumed_tail else d.decompress(b"", _CHUNK)
+                    out = d.decompress(d.unconsumed_tail, _STEP) if d.unconsumed_tail else d.decompress(b"", _STEP)
                     if not out and not d.unconsumed_tail and not d.eof:
                         break
             except zlib.error as e:
-                bad = f"a corrupt gzip member ({e}), skipped"
-            if bad:
-                pending = buf[1:]  # resynchronize on the next member header
+                bad = f"a corrupt gzip member ({e})"
+            if bad:  # resynchronize on the next member header, after what this member used
+                pending = d.unconsumed_tail if bad.startswith("a gzip member that is") else buf[1:]
                 after_damage = True
                 break
             member_in += len(buf) - len(d.unused_data)
             pending = d.unused_data
+        if held_out and not bad:
+            yield from flush()
+            yield from held_out
+        elif held_out and bad.startswith("the file ends"):  # what a truncated member holds is still read
+            yield from flush()
+            yield from held_out
         if bad:
-            yield _Damage(bad)
+            kind = bad.split(" (", 1)[0]
+            if held and held[0].split(" (", 1)[0] == kind:
+                held[1] += 1
+            else:
+                yield from flush()
+                held.extend([bad, 1])
             continue
         total_in += member_in
         total_out += member_out
         if total_out > 4 * limits.ratio_floor and total_out > limits.max_ratio * max(total_in, 1):
-            yield _Damage(limits.bomb(total_in, total_out, "the rest of the file"), fatal=True)
+            yield from flush()
+            yield _Damage("the rest of the file not read: " + limits.bomb(total_in, total_out, None), fatal=True)
             return
 
 
@@ -229,7 +258,7 @@ def iter_records(f: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) -> It
             if not fr.damage:
                 return
             dmg = fr.restart()
-            yield ReadError(name, f"{where()}: {dmg.what}")
+            yield ReadError(name, f"{where()}: " + (dmg.what if dmg.fatal else f"skipped {dmg.what}"))
             if dmg.fatal:
                 return
             continue
