@@ -113,12 +113,13 @@ def _fetch_time(value: str | datetime | None) -> datetime | None:
 
 
 def _dateparser(value: str, relative_to: str | datetime | None) -> str | None:
-    """dateparser, Vietnamese, day first: absolute dates with a month and a year only, then
+    """dateparser, Vietnamese, day first: absolute dates with a day, month and year only, then
     (when the fetch time is known) relative ones against it."""
     try:
         from dateparser.date import DateDataParser  # noqa: PLC0415
 
-        settings = {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["month", "year"],
+        # a date line with no year ("Thứ Hai, 10/3") never gets the current year
+        settings = {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"],
                     "PARSERS": ["timestamp", "custom-formats", "absolute-time"]}
         data = DateDataParser(languages=["vi"], settings=settings).get_date_data(value)
         if data.date_obj is not None:
