@@ -638,3 +638,13 @@ def test_browse_serves_from_a_private_folder_it_removes(tmp_path, dataset):
         proc.terminate()
         proc.wait(20)
     assert list(tmp.iterdir()) == []
+
+
+def test_readme_documents_the_limits_and_their_options():
+    from extractor.reading.inputs import DEFAULT_LIMITS, MB
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"default **{DEFAULT_LIMITS.max_size // MB} MB**" in readme
+    assert f"default **{DEFAULT_LIMITS.max_ratio:g}**" in readme
+    for option in ("--max-size", "--max-ratio"):
+        assert option in readme and option in cchc("extract", "--help").stdout.decode()
