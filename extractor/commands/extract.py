@@ -48,7 +48,9 @@ def command(inputs, fmt, output, db, jobs, quiet, limits):
         if store is not None:
             store.finish_run(run_id, status="failed", errors=[f"{output}: {e.strerror or e}"])
             store.close()
-        raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
+        from ..cli import CchcError
+
+        raise CchcError(f"cannot write {output}: {e.strerror or e}") from None
     sink = _Sink(Writer(fmt, out), output or "stdout")
     failures: list[str] = []
     warnings = 0

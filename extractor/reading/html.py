@@ -251,8 +251,12 @@ def read_html(data: bytes | str, source: str, url: str | None = None, site_entry
     that time, and is left empty when the time is not known."""
     try:
         return _read_html(data, source, url, site_entry, fetched_at, limits)
+    except ReadError:
+        raise
     except RecursionError:
         raise ReadError(source, "markup or JSON-LD nested too deeply: page skipped") from None
+    except Exception as e:  # noqa: BLE001 - a page lxml or trafilatura chokes on: named, never raised
+        raise ReadError(source, f"unreadable page ({e.__class__.__name__}: {e})") from None
 
 
 def _read_html(data, source, url, site_entry, fetched_at, limits) -> Article:
