@@ -109,6 +109,10 @@ SMALL = [
     ("nul.txt", b"\0" * 4096, ["binary"], False),
     ("nul.html", b"\0" * 4096, ["binary"], False),
     ("tcvn3.html", page(charset="tcvn3").encode("utf-8").replace("Hội".encode(), b"H\xe9i"), ["charset 'tcvn3'"], False),
+    # a file that is no JSON Lines at all: one line for the file, not one per line
+    ("binary.jsonl", bytes(range(256)) * 64, ["binary file, not JSON Lines", "file skipped"], False),
+    ("latin1.jsonl", "Hôm nay trời đẹp, tiếp nhận 12 hồ sơ\n".encode("utf-8").replace(b"\xc3", b"\xe3") * 50,
+     ["not JSON Lines", "first 20 lines"], False),
     # small: a truncated JSON line keeps its position
     ("truncated.jsonl", '{"id": "t", "text": "abc', [":1:", "not JSON", "column"], False),
 ]

@@ -27,7 +27,8 @@ def input_limits(f):
 
 
 def report(item) -> str:
-    """The stderr line for a ReadError or ReadWarning."""
+    """The stderr line for a ReadError or ReadWarning: always one line."""
     from ..reading.inputs import ReadWarning
 
-    return f"cchc: {'warning' if isinstance(item, ReadWarning) else 'error'}: {item}"
+    text = " ".join(str(item).split("\n"))
+    return f"cchc: {'warning' if isinstance(item, ReadWarning) else 'error'}: {text}"

@@ -130,7 +130,10 @@ def iter_path(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = N
 
 
 def _read_stdin(stdin, limits: Limits) -> Iterator[Article | ReadError]:
-    stream = stdin if stdin is not None else sys.stdin.buffer
+    stream = stdin if stdin is not None else sys.stdin
+    if stream is None:  # started with stdin closed
+        yield ReadError("-", "no standard input (it is closed)")
+        return
     if isinstance(stream, io.TextIOBase):
         stream = stream.buffer
     try:

@@ -50,6 +50,8 @@ def _codec(declared: str | None) -> str | None:
         return None
     if not getattr(info, "_is_text_encoding", True) or info.name.replace("-", "_") in _UNSAFE_CODECS:
         return None
+    if info.name.startswith(("utf-16", "utf-32")):  # a declaration we could read in ASCII is no UTF-16
+        return "utf-8"  # (browsers do the same)
     return info.name
 
 

@@ -70,10 +70,14 @@ class ReadWarning(ReadError):
 
 # ---------------------------------------------------------------- names and text
 
+_NAME_CONTROL = regex.compile(r"[\x00-\x1f\x7f]")
+
+
 def display_name(path: str | os.PathLike) -> str:
-    """A path as text that is valid UTF-8: bytes that are not UTF-8 in a file name are
-    written as \\xNN escapes instead of leaking unpaired surrogates into the output."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    """A path as text that is valid UTF-8 and one line: bytes that are not UTF-8 in a file
+    name, and control characters (a newline in a name), are written as \\xNN escapes."""
+    name = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return _NAME_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
 
 
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")

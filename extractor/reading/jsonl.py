@@ -128,20 +128,46 @@ def parse_line(line: bytes, name: str, lineno: int) -> Iterator[Article | ReadEr
     yield art
 
 
+_NOT_JSONL_AFTER = 20  # leading lines that are not JSON at all before a file is judged not JSON Lines
+
+
 def iter_jsonl(stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Article | ReadError]:
-    """Every article of a binary JSON Lines stream, or why a line is not one."""
+    """Every article of a binary JSON Lines stream, or why a line is not one. A file that is
+    no JSON Lines at all (binary, or its first lines are not JSON) is one error, not one per
+    line."""
     lineno = 0
+    leading: list[ReadError] | None = []  # errors held while no line has been JSON yet
     try:
         # compressed input is read in small pieces, so a bomb is seen after little work
         chunk = 64 * 1024 if isinstance(stream, GzipStream) else 1024 * 1024
         for lineno, line in iter_lines(stream, limits.max_size, chunk):
             if line is None:
-                yield ReadError(f"{name}:{lineno}", limits.too_big(limits.max_size + 1, "line"))
+                items = [ReadError(f"{name}:{lineno}", limits.too_big(limits.max_size + 1, "line"))]
+            elif leading is not None and b"\0" in line:
+                yield ReadError(name, f"a binary file, not JSON Lines (NUL byte on line {lineno}): file skipped")
+                return
+            else:
+                items = list(parse_line(line, name, lineno))
+            if leading is None:
+                yield from items
                 continue
-            yield from parse_line(line, name, lineno)
+            if any(not (isinstance(x, ReadError) and x.reason.startswith(("not UTF-8", "not JSON ("))) for x in items):
+                yield from leading  # a line that is JSON: this is JSON Lines, the held errors stand
+                leading = None
+                yield from items
+                continue
+            leading.extend(items)
+            if len(leading) >= _NOT_JSONL_AFTER:
+                yield ReadError(name, f"not JSON Lines: its first {len(leading)} lines are not JSON "
+                                      f"(line 1: {leading[0].reason.removesuffix(': line skipped')}): file skipped")
+                return
+        if leading:
+            yield from leading
     except ReadError as e:  # a decompression bomb: the rest of the file is not read
+        yield from leading or ()
         yield ReadError(f"{name}:{lineno + 1}", e.reason.replace("file skipped", "the rest of the file skipped", 1))
     except Exception as e:  # noqa: BLE001 - truncated or corrupt gzip (EOFError, BadGzipFile, zlib.error)
+        yield from leading or ()
         yield ReadError(f"{name}:{lineno + 1}", f"unreadable from here on ({e.__class__.__name__}: {e})")
 
 
