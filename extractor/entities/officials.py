@@ -131,7 +131,7 @@ def _is_official_title(title: str) -> bool:
     org = _org(title)
     if org is None:
         return word in bare_ok
-    return bool(gov.search(org))
+    return bool(gov.search(regex.sub(r"\([^()]*\)", "", org)))  # "(TP Quảng Ngãi)" places, does not govern
 
 
 @lru_cache(maxsize=1)
@@ -294,12 +294,12 @@ def mentions(text: str, s_start: int, s_end: int, title_hits: list[tuple[int, in
             m.end = te
             nxt = _TITLE_SEP.match(text, te)
             pos = nxt.end() if nxt else None
-        rank = _RANK_BEFORE.search(text, max(s_start, ns - 20), ns)
-        if rank and m.titles:  # "Thượng tá Nguyễn Đức Nghiệm, phó trưởng Phòng …": the rank is a title too
-            m.titles.insert(len(chain), rank.group(1))
-            m.start = min(m.start, rank.start(1))
         m.titles = [_SPACES.sub(" ", t).strip(" -–—") for t in m.titles if t.strip()]
         if m.titles and any(_is_official_title(t) for t in m.titles):
+            rank = _RANK_BEFORE.search(text, max(s_start, ns - 20), ns)
+            if rank:  # "Thượng tá Nguyễn Đức Nghiệm, phó trưởng Phòng …": the rank is a title too
+                m.titles.insert(len(chain), rank.group(1))
+                m.start = min(m.start, rank.start(1))
             out.append(m)
     return out
 
