@@ -113,6 +113,9 @@ SMALL = [
     ("binary.jsonl", bytes(range(256)) * 64, ["binary file, not JSON Lines", "file skipped"], False),
     ("latin1.jsonl", "Hôm nay trời đẹp, tiếp nhận 12 hồ sơ\n".encode("utf-8").replace(b"\xc3", b"\xe3") * 50,
      ["not JSON Lines", "first 20 lines"], False),
+    ("empty.jsonl", "\n \n", ["empty file"], False),
+    ("empty.warc.gz", b"", ["empty file"], False),
+    ("not_a_warc.warc", b"just some text, no record here\n" * 20, ["not a WARC archive"], False),
     # small: a truncated JSON line keeps its position
     ("truncated.jsonl", '{"id": "t", "text": "abc', [":1:", "not JSON", "column"], False),
 ]

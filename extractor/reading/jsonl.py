@@ -137,6 +137,7 @@ def iter_jsonl(stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) ->
     line."""
     lineno = 0
     leading: list[ReadError] | None = []  # errors held while no line has been JSON yet
+    content = False
     try:
         # compressed input is read in small pieces, so a bomb is seen after little work
         chunk = 64 * 1024 if isinstance(stream, GzipStream) else 1024 * 1024
@@ -148,6 +149,7 @@ def iter_jsonl(stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) ->
                 return
             else:
                 items = list(parse_line(line, name, lineno))
+                content = content or bool(line.strip())
             if leading is None:
                 yield from items
                 continue
@@ -163,6 +165,8 @@ def iter_jsonl(stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) ->
                 return
         if leading:
             yield from leading
+        elif leading is not None and not content:
+            yield ReadError(name, "empty file (no JSON lines)")
     except ReadError as e:  # a decompression bomb: the rest of the file is not read
         yield from leading or ()
         yield ReadError(f"{name}:{lineno + 1}", e.reason.replace("file skipped", "the rest of the file skipped", 1))

@@ -231,6 +231,9 @@ def iter_records(f: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) -> It
     """(WARC headers, the whole record as bytes) for every sound record of a WARC stream
     (gzipped or not); a ReadError for every damaged record and every stretch of garbage."""
     head = f.read(3)
+    if not head:
+        yield ReadError(name, "empty file")
+        return
 
     def read(n: int) -> bytes:
         nonlocal head
