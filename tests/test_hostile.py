@@ -78,6 +78,7 @@ def line(**kw) -> str:
 # ---------------------------------------------------------------- one run over the small hostile files
 
 # name, content, words the one stderr line about it must hold, whether its article is still read
+# (or the source it is read under)
 SMALL = [
     # 1: UTF-16 with a BOM and an odd byte count; with a lone surrogate
     ("utf16_odd.txt", b"\xff\xfe" + "Hội nghị cải cách hành chính".encode("utf-16-le") + b"\x00",
@@ -113,6 +114,10 @@ SMALL = [
     ("binary.jsonl", bytes(range(256)) * 64, ["binary file, not JSON Lines", "file skipped"], False),
     ("latin1.jsonl", "Hôm nay trời đẹp, tiếp nhận 12 hồ sơ\n".encode("utf-8").replace(b"\xc3", b"\xe3") * 50,
      ["not JSON Lines", "first 20 lines"], False),
+    ("charset_rot13.html", page(charset="rot13"), ["charset 'rot13'", "read as UTF-8", "warning"], True),
+    ("url_surrogate.jsonl", '{"id": "u", "url": "https://a.vn/\\udc80", "text": "' + TEXT + '"}',
+     [":1:", "`url`", "unpaired surrogate", "warning"], "https://a.vn/\ufffd"),
+    ("nul.warc", b"\0" * 4096, ["not a WARC archive"], False),
     ("empty.jsonl", "\n \n", ["empty file"], False),
     ("empty.warc.gz", b"", ["empty file"], False),
     ("not_a_warc.warc", b"just some text, no record here\n" * 20, ["not a WARC archive"], False),
@@ -141,8 +146,11 @@ def test_small_hostile_file(small_run, name, content, words, read):
     assert lines[0].startswith(("cchc: error: ", "cchc: warning: "))
     for w in words:
         assert w in lines[0], (w, lines[0])
-    arts = [x for x in records(r) if x["kind"] == "article" and str(d / name) in (x["source"] or "")]
-    assert bool(arts) == read
+    if isinstance(read, str):  # the article's source is its url
+        assert [x["source"] for x in records(r) if x["kind"] == "article" and x["source"] == read] == [read]
+    else:
+        arts = [x for x in records(r) if x["kind"] == "article" and str(d / name) in (x["source"] or "")]
+        assert bool(arts) == read
     assert good_read(r)
 
 

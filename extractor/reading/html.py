@@ -55,10 +55,11 @@ def _codec(declared: str | None) -> str | None:
     return info.name
 
 
-def decode(data: bytes | str, source: str, limits: Limits = DEFAULT_LIMITS) -> str:
+def decode(data: bytes | str, source: str, limits: Limits = DEFAULT_LIMITS, warnings: list[str] | None = None) -> str:
     """Bytes as the page declares them; gzip bodies are unpacked (under the caps); a page that
     cannot be decoded is a ReadError, and so is a charset cchc does not know unless the bytes
-    are plain UTF-8 anyway. The text that comes out is safe to store and print."""
+    are plain UTF-8 anyway (then the unknown charset is reported in `warnings`). The text that
+    comes out is safe to store and print."""
     if isinstance(data, str):
         return clean_text(data, controls=True)[0]
     if data[:2] == b"\x1f\x8b":
@@ -82,9 +83,12 @@ def decode(data: bytes | str, source: str, limits: Limits = DEFAULT_LIMITS) -> s
     codec = _codec(declared)
     for enc in [e for e in (codec, "utf-8") if e]:
         try:
-            return clean_text(data.decode(enc), controls=True)[0]
+            text = clean_text(data.decode(enc), controls=True)[0]
         except UnicodeDecodeError:
             continue
+        if declared and not codec and warnings is not None:
+            warnings.append(f"declares charset {declared[:40]!r}, which cchc does not know: read as UTF-8")
+        return text
     if declared and not codec:
         raise ReadError(source, f"declares charset {declared!r}, which cchc cannot decode (the page is not UTF-8 "
                                 "either); convert it to UTF-8 first")
@@ -266,7 +270,8 @@ def _read_html(data, source, url, site_entry, fetched_at, limits) -> Article:
 
     from ..sources import source_for_url
 
-    html = decode(data, source, limits)
+    warnings: list[str] = []
+    html = decode(data, source, limits, warnings)
     html = _STRAY_ROOT.sub("", html, count=1)
     if not regex.search(r"<(?:body|p|div|article)\b", html, regex.I):
         raise ReadError(source, "not an HTML page (no body)")
@@ -274,7 +279,6 @@ def _read_html(data, source, url, site_entry, fetched_at, limits) -> Article:
         doc = lxml.html.document_fromstring(html)
     except Exception as e:  # lxml's own errors on truncated markup
         raise ReadError(source, f"unparseable HTML ({e.__class__.__name__}: {e})") from None
-    warnings: list[str] = []
     ld, meta = _json_ld(doc, warnings), _meta(doc)
     page_url = url or ld.get("url") or _url(meta.get("url"))
     src = site_entry or (source_for_url(page_url) if _url(page_url) else None)

@@ -68,7 +68,11 @@ def article_from_obj(obj: Any, name: str, lineno: int, warnings: list[str] | Non
     url = obj.get("url")
     if url is not None and not isinstance(url, str):
         raise ReadError(where, f"`url` is {_kind(url)}, not a string: line skipped")
-    url = clean_text(url.strip())[0] or None if url else None
+    if url:
+        url, fixed = clean_text(url.strip())
+        if fixed:
+            warnings.append(f"`url`: {fixed}")
+    url = url or None
     ident = obj.get("id")
     if isinstance(ident, float) and ident.is_integer():
         ident = int(ident)
@@ -115,7 +119,8 @@ def parse_line(line: bytes, name: str, lineno: int) -> Iterator[Article | ReadEr
         yield ReadError(where, "JSON nested too deeply: line skipped")
         return
     except ValueError as e:  # e.g. an integer of more than 4300 digits
-        yield ReadError(where, f"not usable JSON ({e}): line skipped")
+        why = "a number with too many digits" if "digits" in str(e) else str(e)
+        yield ReadError(where, f"not usable JSON ({why}): line skipped")
         return
     warnings: list[str] = []
     try:

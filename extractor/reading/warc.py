@@ -245,6 +245,7 @@ def iter_records(f: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) -> It
     fr = _Framer(_gzip_chunks(read, limits) if head.startswith(_GZ_MAGIC) else _raw_chunks(read))
     n = 0
     last = ""
+    seen_damage = False
 
     def where() -> str:
         return f"after record {n} ({last})" if n else "before the first record"
@@ -259,7 +260,10 @@ def iter_records(f: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) -> It
                 break
         if not fr.buf:
             if not fr.damage:
+                if n == 0 and not seen_damage:
+                    yield ReadError(name, "not a WARC archive (no WARC record in it, only blank or NUL bytes)")
                 return
+            seen_damage = True
             dmg = fr.restart()
             yield ReadError(name, f"{where()}: " + (dmg.what if dmg.fatal else f"skipped {dmg.what}"))
             if dmg.fatal:
@@ -270,6 +274,7 @@ def iter_records(f: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) -> It
             at = fr.find(_START, 1)
             skipped = at if at >= 0 else len(fr.buf)
             fr.take(skipped)
+            seen_damage = True
             if n == 0 and at < 0 and fr.eof:
                 yield ReadError(name, f"not a WARC archive (no WARC record in {skipped:,} bytes)")
             else:
