@@ -252,10 +252,7 @@ def iter_records(f: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) -> It
 
     while True:
         while fr.fill(1):  # blank lines (and NUL padding) between records
-            i = 0
-            while i < len(fr.buf) and fr.buf[i] in b"\r\n\0":
-                i += 1
-            del fr.buf[:i]
+            _drop_blank(fr.buf)
             if fr.buf:
                 break
         if not fr.buf:
@@ -271,11 +268,9 @@ def iter_records(f: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) -> It
             continue
         fr.fill(16)
         if not _START.match(fr.buf):  # not a record: garbage up to the next one
-            at = fr.find(_START, 1)
-            skipped = at if at >= 0 else len(fr.buf)
-            fr.take(skipped)
+            skipped, found = _skip_to_record(fr, 1)
             seen_damage = True
-            if n == 0 and at < 0 and fr.eof:
+            if n == 0 and not found and fr.eof:
                 yield ReadError(name, f"not a WARC archive (no WARC record in {skipped:,} bytes)")
             else:
                 yield ReadError(name, f"{where()}: {skipped:,} bytes of garbage (not a WARC record), skipped")
@@ -340,13 +335,42 @@ def iter_records(f: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) -> It
             _resync(fr)
 
 
+def _drop_blank(buf: bytearray) -> None:
+    """Drop leading newlines and NUL padding (a sparse file of zeros is gigabytes of it)."""
+    head = buf[:4096]
+    rest = head.lstrip(b"\r\n\0")
+    if rest or len(buf) <= 4096:
+        del buf[:len(head) - len(rest)]
+    elif buf.count(0) == len(buf):
+        buf.clear()
+    else:
+        del buf[:len(buf) - len(buf.lstrip(b"\r\n\0"))]
+
+
+def _skip_to_record(fr: _Framer, start: int = 0) -> tuple[int, bool]:
+    """Drop bytes up to the next record start at or after `start`, holding at most a chunk at a
+    time (garbage may be gigabytes); (bytes dropped, whether a record start was found)."""
+    skipped = 0
+    while True:
+        m = _START.search(fr.buf, start)
+        if m:
+            fr.take(m.start())
+            return skipped + m.start(), True
+        keep = min(len(fr.buf), 16)  # a record start may straddle two chunks
+        skipped += len(fr.buf) - keep
+        fr.take(len(fr.buf) - keep)
+        start = 0
+        held = len(fr.buf)
+        fr.fill(held + _CHUNK)
+        if len(fr.buf) == held:  # the end, or damage: nothing more to look at
+            skipped += held
+            fr.buf.clear()
+            return skipped, False
+
+
 def _resync(fr: _Framer) -> None:
     """Drop bytes up to the next record (or all of them, at the end or at damage)."""
-    at = fr.find(_START)
-    if at >= 0:
-        fr.take(at)
-    else:
-        fr.buf.clear()
+    _skip_to_record(fr)
 
 
 def _skip_block(fr: _Framer, length: int) -> int:
