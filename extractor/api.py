@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from .model import Article, ReadError
 from .normalize import normalize_text
+from .pipeline import extract_article, extract_each, safe_extract
+
+__all__ = ["extract_paths", "extract_text", "safe_extract"]
 
 if TYPE_CHECKING:
     from .reading.inputs import Limits
@@ -22,8 +25,6 @@ def extract_text(text: str, source: str = "<text>", prefilter: bool = True, **me
     """Records for one article given as its body text (title, published … as keywords).
 
     `prefilter=False` extracts even from a text without reform vocabulary (a lone sentence)."""
-    from .pipeline import extract_article
-
     if not isinstance(text, str):
         raise TypeError(f"extract_text() takes the article text as a str, not {type(text).__name__}"
                         + (" (decode bytes first, e.g. data.decode('utf-8'))" if isinstance(text, (bytes, bytearray)) else ""))
@@ -62,15 +63,4 @@ def _extract_paths(inputs: list, jobs: int, limits: Limits | None) -> Iterator[l
 
         yield from extract_many(items, jobs)
         return
-    for item in items:
-        yield item if isinstance(item, ReadError) else safe_extract(item)
-
-
-def safe_extract(article: Article) -> list[dict[str, Any]] | ReadError:
-    """extract_article, but a failure on one article is reported for it, never raised."""
-    from .pipeline import extract_article
-
-    try:
-        return extract_article(article)
-    except Exception as e:  # a bug must not cost the rest of the run
-        return ReadError(article.source, f"extraction failed ({e.__class__.__name__}: {e})")
+    yield from extract_each(items)

@@ -63,9 +63,10 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("cchc: interrupted", err=True)
             sys.exit(130)
-        except BrokenPipeError:  # `cchc export ... | head`: the reader went away, nothing is wrong
-            _silence_stdout()
-            sys.exit(0)
+        except BrokenPipeError:  # `cchc export ... | head`: end quietly, with the usual status
+            from .commands import quiet_broken_pipe
+
+            quiet_broken_pipe()
         except Exception as e:
             if os.environ.get("CCHC_TRACEBACK"):
                 raise
@@ -94,15 +95,6 @@ class LazyGroup(click.Group):
 @click.version_option(package_name="cchc")
 def main():
     """cchc: read Vietnamese administrative-reform (CCHC) news into a checkable dataset."""
-
-
-def _silence_stdout() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,27 +8,44 @@ from contextlib import contextmanager
 
 import click
 
+from . import db_option, quiet_broken_pipe
 from .options import input_limits, report
+
+
+def _kinds(ctx, param, value):
+    if value is None:
+        return None
+    from ..model import KINDS
+
+    kinds = {k.strip() for k in value.split(",") if k.strip()}
+    unknown = sorted(kinds - set(KINDS))
+    if unknown or not kinds:
+        raise click.BadParameter(f"{', '.join(unknown) or 'nothing'}: not a kind (choose among {', '.join(KINDS)})")
+    return kinds
 
 
 @click.command("extract")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
-@click.option("--db", type=click.Path(dir_okay=False), help="Also store the records in this SQLite dataset.")
+@db_option(optional=True, help="Also store the records in this SQLite dataset (created if missing).")
+@click.option("--kinds", callback=_kinds, metavar="KIND,...",
+              help="Write only these kinds of record (e.g. figure,check); the dataset (--db) still keeps all.")
 @click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes (output identical to 1).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
 @input_limits
-def command(inputs, fmt, output, db, jobs, quiet, limits):
+def command(inputs, fmt, output, db, kinds, jobs, quiet, limits):
     """Extract records from files, folders, JSON Lines, WARC files, URLs or '-' (stdin).
 
     Records are the JSON Lines of the data contract (article, figure, official, award,
     document, ranking, check). An unreadable input gets one line on stderr naming it and
-    why; the rest is still processed, and the exit status is 1 at the end.
+    why; the rest is still processed, and the exit status is 1 at the end. Progress goes to
+    stderr: a bar on a terminal, else a log line every 10 s (count, rate, ETA).
 
-    With --db every article is stored whether or not the output is read (`| head` is fine),
-    and the run's row in the dataset says how it ended: ok, failed (an input refused, a full
-    disk) or interrupted (Ctrl-C, SIGTERM).
+    Piped into `head`, the run ends quietly with the broken-pipe status; with --db it first
+    stores every article (the dataset never depends on stdout being read). The run's row in
+    the dataset says how it ended: ok, failed (an input refused, a full disk) or interrupted
+    (Ctrl-C, SIGTERM).
     """
     from ..api import extract_paths
     from ..model import ReadError
@@ -55,7 +72,7 @@ def command(inputs, fmt, output, db, jobs, quiet, limits):
     failures: list[str] = []
     warnings = 0
     counts = {"articles": 0, "records": 0}
-    progress = Progress("extract", disable=quiet)
+    progress = Progress("extract", disable=quiet, inputs=inputs)
     status, fatal, code = "failed", None, 1
     try:
         with _signals_interrupt() as caught:
@@ -68,7 +85,7 @@ def command(inputs, fmt, output, db, jobs, quiet, limits):
                         continue
                     if store is not None:
                         store.save(item, run_id=run_id)  # first: the dataset never waits on the output
-                    sink.write(item)
+                    sink.write(item if kinds is None else [r for r in item if r["kind"] in kinds])
                     counts["articles"] += 1
                     counts["records"] += len(item)
                     progress.update(item)
@@ -109,9 +126,9 @@ def command(inputs, fmt, output, db, jobs, quiet, limits):
     elif not quiet:
         click.echo(f"cchc: {counts['articles']} articles, {progress.summary()}"
                    + (f", {len(failures) - warnings} inputs failed" if len(failures) > warnings else "")
-                   + (f", {warnings} repaired with a warning" if warnings else "")
-                   + (f"; the output was closed early, every article is stored in {db}"
-                      if sink.closed and store is not None else ""), err=True)
+                   + (f", {warnings} repaired with a warning" if warnings else ""), err=True)
+    if sink.gone and not fatal:
+        quiet_broken_pipe()  # the reader went away (`| head`): the usual quiet end, status 141
     if code:
         sys.exit(code)
 
@@ -123,7 +140,8 @@ class _Sink:
 
     def __init__(self, writer, name: str):
         self.writer, self.name = writer, name
-        self.closed = False
+        self.closed = False  # nothing more is written: the reader went away, or writing failed
+        self.gone = False    # the reader went away
         self.error: str | None = None
 
     def _guard(self, fn, *args) -> None:
@@ -132,6 +150,7 @@ class _Sink:
         try:
             fn(*args)
         except BrokenPipeError:
+            self.gone = True
             self._gone()
         except OSError as e:
             self.error = f"cannot write {self.name}: {e.strerror or e}"

@@ -10,13 +10,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 import regex
 
 from ..gazetteer import place_names
 from ..normalize import fold as _fold_uncached
 from ..patterns import compile_pattern, lexicon
+from ..records import Official
 
 _SYL = r"[\p{Lu}][\p{Ll}\p{M}]*"          # one capitalized syllable
 _SYL_RE = regex.compile(_SYL)
@@ -35,7 +35,6 @@ _ADMIN_BEFORE = regex.compile(r"(?:\b(?:TP\.?|Tp\.?|tỉnh|Tỉnh|huyện|Huyệ
 # inside a body's name ("Sở Lao động - Thương binh và Xã hội" goes on; "… - đã đề cập" ends)
 _PHRASE_END = regex.compile(r"[,;:()\n]|(?<!\b(?:TP|Tp|Q|P|TX|T\.Ư|Th|TS|ThS))\.|\s*[-–—]\s*")
 # between a title and its holder's name: a comma, or a military rank ("Bộ trưởng Quốc phòng Đại tướng Phan Văn Giang")
-_RANK_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])((?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy))\s+$", regex.I)
 _RANK_GAP = regex.compile(r"\s*(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\s+)?", regex.I)
 # between a title and the name it introduces: a comma, a rank, or a dash with ông/bà
 # ("Chủ tịch UBND quận 1 - ông Trần Thế Thuận")
@@ -76,6 +75,11 @@ def _bodies():
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < pos < e for s, e in spans)
+
+
+@lru_cache(maxsize=1)
+def _rank_before():
+    return compile_pattern(r"(?<![\p{L}\p{M}])(\L<ranks>)\s+$")
 
 
 @lru_cache(maxsize=1)
@@ -296,7 +300,7 @@ def mentions(text: str, s_start: int, s_end: int, title_hits: list[tuple[int, in
             pos = nxt.end() if nxt else None
         m.titles = [_SPACES.sub(" ", t).strip(" -–—") for t in m.titles if t.strip()]
         if m.titles and any(_is_official_title(t) for t in m.titles):
-            rank = _RANK_BEFORE.search(text, max(s_start, ns - 20), ns)
+            rank = _rank_before().search(text, max(s_start, ns - 20), ns)
             if rank:  # "Thượng tá Nguyễn Đức Nghiệm, phó trưởng Phòng …": the rank is a title too
                 m.titles.insert(len(chain), rank.group(1))
                 m.start = min(m.start, rank.start(1))
@@ -324,7 +328,7 @@ def _fullness(m: Mention) -> tuple[int, int]:
     return len(m.titles), sum(len(t) for t in m.titles)
 
 
-def extract(ctx) -> list[dict[str, Any]]:
+def extract(ctx) -> list[Official]:
     best: dict[str, Mention] = {}
     order: list[str] = []
     hits = [(m.start(), m.end()) for m in _res()[0].finditer(ctx.text)]  # one pass over the text
@@ -345,9 +349,7 @@ def extract(ctx) -> list[dict[str, Any]]:
         m = best[key]
         org = next((o for o in (_org(t) for t in m.titles) if o), None)
         loc = next((x.group(0) for x in (_LOC.search(t) for t in m.titles) if x), None)
-        rec = ctx.base("official", m.start, m.end)
         if loc is None and not any(_national().search(t) for t in m.titles):
             loc = ctx.article.locality  # "Chủ tịch UBND Thành phố": the article's city
-        rec.update(name=m.name, titles=m.titles, organization=org, locality=loc)
-        out.append(rec)
+        out.append(Official(**ctx.span(m.start, m.end), name=m.name, titles=m.titles, organization=org, locality=loc))
     return out
