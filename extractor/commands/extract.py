@@ -75,7 +75,7 @@ def command(inputs, fmt, output, db, kinds, jobs, quiet, limits):
     progress = Progress("extract", disable=quiet, inputs=inputs)
     status, fatal, code = "failed", None, 1
     try:
-        with _signals_interrupt() as caught:
+        with _Interrupts() as interrupts:
             try:
                 for item in extract_paths(inputs, jobs=jobs, limits=limits):
                     if isinstance(item, ReadError):
@@ -83,20 +83,21 @@ def command(inputs, fmt, output, db, kinds, jobs, quiet, limits):
                         warnings += isinstance(item, ReadWarning)
                         progress.write(report(item))
                         continue
-                    if store is not None:
-                        store.save(item, run_id=run_id)  # first: the dataset never waits on the output
+                    with interrupts.held():  # stored and counted, or neither
+                        if store is not None:
+                            store.save(item, run_id=run_id)  # first: the dataset never waits on the output
+                        counts["articles"] += 1
+                        counts["records"] += len(item)
                     sink.write(item if kinds is None else [r for r in item if r["kind"] in kinds])
-                    counts["articles"] += 1
-                    counts["records"] += len(item)
                     progress.update(item)
                     if sink.closed and store is None:
                         break  # nobody reads the output and nothing is stored: stop
                 sink.flush()
                 status, code = ("failed", 1) if failures or sink.error else ("ok", 0)
             except KeyboardInterrupt:
-                status, code = "interrupted", 128 + caught.get("signal", signal.SIGINT)
-                fatal = f"interrupted ({signal.Signals(caught.get('signal', signal.SIGINT)).name}) after " \
-                        f"{counts['articles']} articles"
+                sig = interrupts.signal or signal.SIGINT
+                status, code = "interrupted", 128 + sig
+                fatal = f"interrupted ({signal.Signals(sig).name}) after {counts['articles']} articles"
     except Exception as e:
         from ..store import StoreError
 
@@ -182,21 +183,40 @@ class _Sink:
                 pass
 
 
-@contextmanager
-def _signals_interrupt():
-    """SIGTERM (a scheduler's timeout, `kill`) stops the run like Ctrl-C does, so it is
-    recorded as interrupted; the dict yielded says which signal came."""
-    caught: dict[str, int] = {}
+class _Interrupts:
+    """SIGINT and SIGTERM (a scheduler's timeout, `kill`) stop the run, so it is recorded as
+    interrupted. Inside `held()` (storing one article and counting it) a signal waits for the
+    end of the block, so the counts in the runs table are exactly what was stored."""
 
-    def handler(signum, frame):
-        caught["signal"] = signum
+    def __init__(self):
+        self.signal: int | None = None
+        self._depth = 0
+        self._pending = False
+
+    def _handler(self, signum, frame):
+        self.signal = signum
+        if self._depth:
+            self._pending = True
+            return
         raise KeyboardInterrupt
 
-    old = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    for s in old:
-        signal.signal(s, handler)
-    try:
-        yield caught
-    finally:
-        for s, h in old.items():
+    @contextmanager
+    def held(self):
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+            if self._pending and not self._depth:
+                self._pending = False
+                raise KeyboardInterrupt
+
+    def __enter__(self):
+        self._old = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+        for s in self._old:
+            signal.signal(s, self._handler)
+        return self
+
+    def __exit__(self, *exc):
+        for s, h in self._old.items():
             signal.signal(s, h)

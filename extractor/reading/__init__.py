@@ -103,6 +103,13 @@ def _wanted(name: str) -> bool:
     return low.endswith(KNOWN_EXT) and not low.endswith(SKIP_SUFFIXES)
 
 
+def _walk(folder: str | os.PathLike) -> Iterator[Path]:
+    """The readable files under a folder, in reading order (what a progress meter counts)."""
+    for f in walk(folder, _wanted):
+        if not isinstance(f, ReadError):
+            yield f
+
+
 def iter_path(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = None) -> Iterator[Article | ReadError]:
     """One file (any supported kind). `source` names it (default: the path as text)."""
     name = source or display_name(path)
