@@ -33,8 +33,9 @@ def _kinds(ctx, param, value):
               help="Write only these kinds of record (e.g. figure,check); the dataset (--db) still keeps all.")
 @click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes (output identical to 1).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
+@click.option("--allow-private", is_flag=True, help="Fetch URLs on loopback and private addresses too (local testing).")
 @input_limits
-def command(inputs, fmt, output, db, kinds, jobs, quiet, limits):
+def command(inputs, fmt, output, db, kinds, jobs, quiet, allow_private, limits):
     """Extract records from files, folders, JSON Lines, WARC files, URLs or '-' (stdin).
 
     Records are the JSON Lines of the data contract (article, figure, official, award,
@@ -52,6 +53,9 @@ def command(inputs, fmt, output, db, kinds, jobs, quiet, limits):
     from ..output import Writer
     from ..progress import Progress
     from ..reading.inputs import ReadWarning
+
+    if allow_private:  # read by reading.fetch, in this process and in its workers
+        os.environ["CCHC_ALLOW_PRIVATE"] = "1"
 
     store = run_id = None
     if db:
