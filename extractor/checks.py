@@ -283,14 +283,25 @@ class Article:
 
     # -- structure ------------------------------------------------------------------------
     def _boundaries(self, sentence: str, s_start: int) -> list[int]:
-        """Where a clause starts with a new subject ("…, cấp huyện tiếp nhận …")."""
+        """Where a clause starts with a new subject after a semicolon ("…; cấp huyện tiếp nhận …")."""
         levels, bodies, _, _ = _sentence_marks(sentence)
         out = []
         for pos, _v in (*levels, *bodies):
             before = sentence[:pos].rstrip()
-            if not before or before[-1] in ",;:(":
+            if not before or before[-1] == ";":
                 out.append(s_start + pos)
-        return sorted(out)
+        return sorted(set(out))
+
+    def own_scope(self, f: Fig) -> Scope:
+        """The subject written in a figure's own clause (since the last comma, semicolon or
+        bracket): what tells it apart from the clauses beside it, if anything."""
+        s = self.sentence(f)
+        clause = max((m.end() for m in regex.finditer(r"[,;:(]", self.text[s.start:f.start])), default=0)
+        sentence = f.sentence
+        levels, bodies, procs, periods = _sentence_marks(sentence)
+        lo, hi = clause, f.start - s.start
+        pick = lambda marks: next((v for pos, v in reversed(marks) if lo <= pos < hi), None)  # noqa: E731
+        return Scope(pick(levels), pick(bodies), pick(procs), pick(periods))
 
     def _link_rates(self, s: Sent) -> None:
         link, derived = self.cfg.rule["checks.rate_link"], self.cfg.rule["checks.derived_link"]
@@ -430,15 +441,18 @@ class Article:
         s = self.sentence(part)
 
         def ok(c: Fig) -> bool:
-            return (c.metric in metrics and not c.is_rate and c.role == "actual" and c is not part
-                    and c.scope.compatible(part.scope))
+            return c.metric in metrics and not c.is_rate and c.role == "actual" and c is not part
 
-        lo, hi = self.segment(s, part.start)
+        # in its sentence, only what the part's own clause says tells the candidates apart (a
+        # subject inherited from the clause before it may not be the part's); from the
+        # sentences before, the subject of the part's whole sentence does
+        lo, _hi = self.segment(s, part.start)
+        own = self.own_scope(part)
         pools = [
-            ("its clause", [c for c in s.figs if ok(c) and lo <= c.start < part.start]),
-            ("its sentence", [c for c in s.figs if ok(c) and c.start < part.start]),
+            ("its clause", [c for c in s.figs if ok(c) and lo <= c.start < part.start and c.scope.compatible(own)]),
+            ("its sentence", [c for c in s.figs if ok(c) and c.start < lo and c.scope.compatible(own)]),
             ("its paragraph", [c for t in self.sents if t.para == s.para and t.para >= 0 and t.start < s.start
-                               for c in t.figs if ok(c)]),
+                               for c in t.figs if ok(c) and c.scope.compatible(part.scope)]),
         ]
         for where, pool in pools:
             if not pool:
@@ -501,7 +515,7 @@ def _base_for(art: Article, r: Fig, part: Fig) -> tuple[float | None, list[Fig],
                 return head.value, [head], f"the count is listed under {head.text} and said to make up the rate of it", None
             return None, [], "", None
         if head.metric in bases:
-            return head.value, [head], f"the count is listed under {head.text} («{text[bd.start:bd.body_start].strip()}»)", None
+            return head.value, [head], f"the count is listed under {head.text} ({_opener(art, bd)})", None
         if metric in cfg.resolved_breakdowns and head.metric == "dossiers_received":
             if _all_resolved(art, bd.head, bd.members):
                 return head.value, [head], (f"the count is listed under {head.text} received, and the on-time and late "
@@ -517,7 +531,7 @@ def _base_for(art: Article, r: Fig, part: Fig) -> tuple[float | None, list[Fig],
     if whole is not None:
         if whole.metric == "dossiers_received" and cfg.rule["checks.carry_over"].search(text, s.start, s.end):
             return None, [], "", "the received count may not include the dossiers carried over from the period before"
-        return whole.value, [whole], f"its base ({whole.metric}) is given once for the same subject, in {where}", None
+        return whole.value, [whole], f"its base, {whole.text} ({whole.metric}), is the one such count for the same subject in {where}", None
     if cands:
         vals = ", ".join(sorted({c.text for c in cands}))
         return None, [], "", f"its base could be any of {vals}; the article does not say which"
@@ -532,6 +546,11 @@ def _base_for(art: Article, r: Fig, part: Fig) -> tuple[float | None, list[Fig],
                                   f"does not give (it gives {received.text} received)")
         return None, [], "", "an on-time or late share is a share of the dossiers resolved, which the article does not give"
     return None, [], "", f"the article gives no {' or '.join(bases)} count it could be a share of"
+
+
+def _opener(art: Article, b: Breakdown) -> str:
+    words = art.text[b.start:b.body_start].strip(" :(")
+    return f"in brackets after it{', «' + words + '»' if words else ''}" if art.text[b.start] == "(" else f"«{words}»"
 
 
 def _all_resolved(art: Article, whole: Fig, parts: list[Fig]) -> bool:
@@ -627,7 +646,7 @@ def _sum_checks(art: Article) -> list[dict[str, Any]]:
             b = headed.get(id(w))
             if b is not None and any(m.metric in relevant for m in b.members):
                 parts = [m for m in b.members if m.role == "actual"]
-                how = f"the parts are listed under it («{art.text[b.start:b.body_start].strip()}»)"
+                how = f"the parts are listed under it ({_opener(art, b)})"
             else:
                 # no list under it: the parts stated after it in its clause, up to the next whole
                 # of its kind, leaving out counts listed under another figure
@@ -668,8 +687,10 @@ def _sum_of(art: Article, w: Fig, parts: list[Fig], how: str) -> dict[str, Any] 
     whole = w.value
     terms = " + ".join(_n(p.value) for p in mine)
     unit = w.unit or ""
-    names = ", ".join(p.category.replace("dossiers_", "").replace(":", " ") for p in mine)
-    reason = f"{how}; {names} make up {w.metric}" + ("" if kind == "complete" else " (when every one is listed)")
+    from .report import metric_label
+
+    names = " + ".join(f"«{metric_label(p.category).lower()}»" for p in mine)
+    reason = f"{how}; {names} make up «{metric_label(w.metric).lower()}»" + ("" if kind == "complete" else " (when every one is listed)")
     if abs(total - whole) < 1e-9:
         return _record(ctx, "sum", "ok", [w, *mine], total, whole, f"{terms} = {_n(total)} {unit}, as stated.", reason, w)
     if unknown:
