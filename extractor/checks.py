@@ -57,6 +57,7 @@ class Config:
     levels: tuple[tuple[str, regex.Pattern], ...]
     bases: tuple[tuple[str, regex.Pattern], ...]
     subs: tuple[tuple[str, regex.Pattern], ...]
+    timely: tuple[tuple[str, regex.Pattern], ...]
     claims: tuple[tuple[str, regex.Pattern], ...]
 
     @property
@@ -87,7 +88,7 @@ def config() -> Config:
         partitions=lists("partitions"), open_partitions=lists("open_partitions"),
         resolved_breakdowns=frozenset(data.get("resolved_breakdowns") or ()),
         rule=compiled, levels=family("checks.level.", "level"), bases=family("checks.base.", "metric"),
-        subs=family("checks.sub.", "category"), claims=family("checks.target.", "claim"),
+        subs=family("checks.sub.", "category"), timely=family("checks.timely.", "timely"), claims=family("checks.target.", "claim"),
     )
 
 
@@ -378,12 +379,14 @@ class Article:
         return s.end
 
     def _categorize(self, s: Sent) -> None:
-        """A part's category: its metric, with dossiers_on_time split into early and strictly
-        on time when its own words say so ("sớm hẹn 130 HS", "đúng hẹn 412 HS")."""
+        """A count's category: its metric, read again from its own words where they say more.
+        A resolved count "giải quyết trong hạn" / "quá hạn" is one of on-time or late dossiers,
+        and dossiers_on_time splits into early and strictly on time ("sớm hẹn 130 HS",
+        "đúng hẹn 412 HS")."""
         text = self.text
         for k, f in enumerate(s.figs):
             f.category = f.metric
-            if f.metric != "dossiers_on_time":
+            if f.is_rate or f.metric not in ("dossiers_on_time", "dossiers_resolved"):
                 continue
             start = s.figs[k - 1].end if k else s.start
             left = text[start:f.start]
@@ -396,6 +399,11 @@ class Article:
             nxt = s.figs[k + 1].start if k + 1 < len(s.figs) else s.end
             right = regex.split(r"[,;()]", text[f.end:nxt], maxsplit=1)[0]
             words = left + " " + right
+            if f.metric == "dossiers_resolved":
+                timely = [m for m, pat in self.cfg.timely if pat.search(words)]
+                if len(timely) == 1:
+                    f.category = timely[0]
+                continue
             found = {cat for cat, pat in self.cfg.subs if pat.search(words)}
             if found == {"early"}:
                 f.category = "dossiers_on_time:early"
@@ -407,6 +415,11 @@ class Article:
                 for f in group:
                     if f.category == "dossiers_on_time:strict":
                         f.category = "dossiers_on_time"
+
+    @staticmethod
+    def kind(f: Fig) -> str:
+        """The metric the checks treat a figure as: its category without the split."""
+        return f.category.split(":")[0] if f.category else f.metric
 
     def _sibling_groups(self, s: Sent) -> list[list[Fig]]:
         groups = [b.members for b in s.breakdowns]
@@ -465,7 +478,8 @@ class Article:
                 heads = {id(c) for c in cands}
                 sub = {id(m) for t in self.sents for b in t.breakdowns if id(b.head) in heads for m in b.members}
                 cands = [c for c in cands if id(c) not in sub]
-                if len({c.value for c in cands}) == 1:
+                # one value, for one subject: the same count mentioned again, not two counts
+                if len({(c.value, c.scope.level, c.scope.body) for c in cands}) == 1:
                     return cands[-1], [], where
                 return None, cands, where
         return None, [], ""
@@ -504,7 +518,7 @@ def _base_for(art: Article, r: Fig, part: Fig) -> tuple[float | None, list[Fig],
     nxt = [f for f in s.figs if f.start >= r.end]
     if nxt and not nxt[0].is_rate and cfg.rule["checks.in_total"].fullmatch(text, r.end, nxt[0].start):
         return nxt[0].value, [nxt[0]], f"the sentence says «trong tổng số» {nxt[0].text}", None
-    metric = part.metric
+    metric = Article.kind(part)
     bd = art.breakdown_of(part)
     bases = cfg.rate_whole.get(metric, ())
     # 3. the whole the part is listed under
@@ -555,7 +569,7 @@ def _opener(art: Article, b: Breakdown) -> str:
 
 def _all_resolved(art: Article, whole: Fig, parts: list[Fig]) -> bool:
     """The on-time and late dossiers among `parts` add up to `whole` exactly."""
-    cats = [p for p in parts if p.metric in art.cfg.resolved_breakdowns and p.role == "actual" and p.exact]
+    cats = [p for p in parts if Article.kind(p) in art.cfg.resolved_breakdowns and p.role == "actual" and p.exact]
     return len(cats) >= 2 and abs(sum(p.value for p in cats) - whole.value) < 1e-9
 
 
@@ -640,11 +654,11 @@ def _sum_checks(art: Article) -> list[dict[str, Any]]:
     for s in art.sents:
         headed = {id(b.head): b for b in s.breakdowns}
         for w in s.figs:
-            if w.is_rate or w.role != "actual" or w.metric not in cfg.part_metrics:
+            if w.is_rate or w.role != "actual" or Article.kind(w) not in cfg.part_metrics:
                 continue
-            relevant = cfg.part_metrics[w.metric]
+            relevant = cfg.part_metrics[Article.kind(w)]
             b = headed.get(id(w))
-            if b is not None and any(m.metric in relevant for m in b.members):
+            if b is not None and any(Article.kind(m) in relevant for m in b.members):
                 parts = [m for m in b.members if m.role == "actual"]
                 how = f"the parts are listed under it ({_opener(art, b)})"
             else:
@@ -656,7 +670,7 @@ def _sum_checks(art: Article) -> list[dict[str, Any]]:
                 for f in s.figs:
                     if f.start <= w.start or f.start >= hi:
                         continue
-                    if f.metric == w.metric:
+                    if Article.kind(f) == Article.kind(w):
                         break
                     if not f.is_rate and f.role == "actual" and f.unit == w.unit and id(f) not in under_other:
                         parts.append(f)
@@ -669,15 +683,16 @@ def _sum_checks(art: Article) -> list[dict[str, Any]]:
 
 def _sum_of(art: Article, w: Fig, parts: list[Fig], how: str) -> dict[str, Any] | None:
     cfg, ctx = art.cfg, art.ctx
-    relevant = cfg.part_metrics[w.metric]
-    mine = [p for p in parts if p.metric in relevant and p.scope.compatible(w.scope)]
+    whole_kind = Article.kind(w)
+    relevant = cfg.part_metrics[whole_kind]
+    mine = [p for p in parts if Article.kind(p) in relevant and p.scope.compatible(w.scope)]
     unknown = [p for p in parts if p.metric == "other"]
     cats = [p.category for p in mine]
     if len(mine) < 2 or len(set(cats)) != len(cats) or not w.exact or any(not p.exact for p in mine):
         return None
     kind = None
     for table, name in ((cfg.partitions, "complete"), (cfg.open_partitions, "open")):
-        if any(frozenset(cats) == c for c in table.get(w.metric, ())):
+        if any(frozenset(cats) == c for c in table.get(whole_kind, ())):
             kind = name
             break
     if kind is None:
@@ -690,7 +705,7 @@ def _sum_of(art: Article, w: Fig, parts: list[Fig], how: str) -> dict[str, Any] 
     from .report import metric_label
 
     names = " + ".join(f"«{metric_label(p.category).lower()}»" for p in mine)
-    reason = f"{how}; {names} make up «{metric_label(w.metric).lower()}»" + ("" if kind == "complete" else " (when every one is listed)")
+    reason = f"{how}; {names} make up «{metric_label(Article.kind(w)).lower()}»" + ("" if kind == "complete" else " (when every one is listed)")
     if abs(total - whole) < 1e-9:
         return _record(ctx, "sum", "ok", [w, *mine], total, whole, f"{terms} = {_n(total)} {unit}, as stated.", reason, w)
     if unknown:
