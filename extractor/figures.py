@@ -32,6 +32,8 @@ _LOCALITY = regex.compile(
 
 
 _CLAUSE_END = regex.compile(r"[;.](?:\s|$)")
+# where what is said of a counted whole begins ("… của Đà Nẵng | đã được trực tuyến hóa")
+_PREDICATE = regex.compile(r"(?<=\s)(?:đã|được|đang|sẽ)\s")
 _OPEN_PAREN = regex.compile(r"\s*\(\s*")
 
 
@@ -48,8 +50,12 @@ class Rule:
     requires: regex.Pattern | None
     allow_delta: bool
     default: bool
+    weak: bool
     priority: int
     order: int
+    index_metric: dict[str, str] | None = None   # the metric is the index's (scores.index)
+    veto: regex.Pattern | None = None             # anywhere in the clause before: this rule wins
+    unless_before: regex.Pattern | None = None    # anywhere earlier in the sentence: not this rule
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +67,10 @@ def _rules() -> tuple[list[Rule], dict[str, str], dict[str, str], regex.Pattern,
             left=r.get("_left"), right=r.get("_right"), phrase=r.get("_phrase"), sentence=r.get("_sentence"),
             unit_text=compile_pattern(r["unit_text"]) if r.get("unit_text") else None,
             requires=compile_pattern(r["requires"]) if r.get("requires") else None,
-            allow_delta=bool(r.get("allow_delta")), default=bool(r.get("default")), priority=int(r.get("priority", 0)), order=n,
+            allow_delta=bool(r.get("allow_delta")), default=bool(r.get("default")),
+            weak=bool(r.get("weak") or r.get("default")), priority=int(r.get("priority", 0)), order=n,
+            index_metric=r.get("index_metric"), veto=compile_pattern(r["veto"]) if r.get("veto") else None,
+            unless_before=compile_pattern(r["unless_before"]) if r.get("unless_before") else None,
         ))
     rate_of = dict(load_file("figures").get("rate_of") or {})
     count_of = {}
@@ -95,12 +104,14 @@ class Labelled:
     about: int | None = None   # index of the count a derived rate qualifies
 
 
-def _applies(rule: Rule, q: Quantity, sentence: str, delta: str | None) -> bool:
+def _applies(rule: Rule, q: Quantity, sentence: str, delta: str | None, sentence_left: str = "") -> bool:
     if q.unit_class not in rule.units:
         return False
     if rule.unit_text is not None and not rule.unit_text.search(q.unit_text or ""):
         return False
     if rule.requires is not None and not rule.requires.search(sentence):
+        return False
+    if rule.unless_before is not None and rule.unless_before.search(sentence_left):
         return False
     if delta and not (rule.allow_delta and delta == "down"):
         return False
@@ -131,9 +142,13 @@ def _first(cands: list[Rule], attr: str, window: str) -> Rule | None:
     return max(hits, key=lambda r: (r.priority, -r.order))
 
 
-def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity]) -> list[Labelled]:
-    """Label the quantities of one sentence (in order)."""
+def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], index: str | None = None) -> list[Labelled]:
+    """Label the quantities of one sentence (in order). `index`: the index the sentence scores
+    bodies on (figures.extract decides), whose scores scores.index labels."""
     all_rules, rate_of, count_of, connector, target_re = _rules()
+    index_rules = [r for r in all_rules if r.index_metric]
+    vetoes = [r for r in all_rules if r.veto is not None]
+    all_rules = [r for r in all_rules if not r.index_metric and r.veto is None]
     out: list[Labelled] = []
     consumed = s_start
     for i, q in enumerate(qs):
@@ -144,22 +159,37 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity]) -> l
         right = _CLAUSE_END.split(text[q.end:s_end], maxsplit=1)[0]
         sentence_left = text[s_start:q.start]
         delta = "up" if _delta_up().search(left) else "down" if _delta_down().search(left) else None
-        cands = [r for r in all_rules if _applies(r, q, text[s_start:s_end], delta)]
+        cands = [r for r in all_rules if _applies(r, q, text[s_start:s_end], delta, sentence_left)]
+        veto = next((r for r in vetoes if q.unit_class in r.units and r.veto.search(left)), None)
+        if veto is not None:
+            lab.metric, lab.rule = veto.metric, veto.id
+            out.append(lab)
+            continue
 
         if q.is_percent:
             cues = list(target_re.finditer(left))
             heads = list(_rate_head().finditer(left))
             if cues and (not heads or cues[-1].end() > heads[-1].start()):
                 lab.role = "target"
-        # 1. a cue right after the unit (the next quantity's window starts after it)
-        rule = _first(cands, "right", right)
-        if rule is not None:
-            consumed = q.end + rule.right.search(right).end()
-        # 2. a rate's own description after "tỷ lệ" / "chỉ số"
+        # 1. a cue right after the unit (the next quantity's window starts after it); a part of
+        #    the whole counted after it takes what is said of that whole ("700 trong tổng số
+        #    1.200 dịch vụ công, thủ tục của Đà Nẵng đã được trực tuyến hóa mức 3, 4")
+        if q.part_of_next and i + 1 < len(qs):
+            whole_right = _CLAUSE_END.split(text[qs[i + 1].end:s_end], maxsplit=1)[0]
+            pred = _PREDICATE.search(whole_right, 0, 80)
+            rule = _first(cands, "right", whole_right[pred.start():]) if pred else None
+        else:
+            rule = _first(cands, "right", right)
+            if rule is not None:
+                consumed = q.end + rule.right.search(right).end()
+        # 2. a rate's own description after "tỷ lệ" / "chỉ số" (a count in between does not
+        #    end it: "tỷ lệ hài lòng … ở 6 lĩnh vực nằm trong khoảng 73,7% …"; a rate does)
         if rule is None and q.is_percent:
-            heads = list(_rate_head().finditer(left))
+            last_rate = next((o for o in reversed(out) if o.q.is_percent), None)
+            rate_left = text[max(consumed, last_rate.q.end if last_rate else s_start):q.start]
+            heads = list(_rate_head().finditer(rate_left))
             if heads:
-                phrase = left[heads[-1].end():]
+                phrase = rate_left[heads[-1].end():]
                 hits = [r for r in cands if r.phrase is not None and r.phrase.search(phrase)]
                 if hits:
                     rule = max(hits, key=lambda r: (r.priority, -r.order))
@@ -177,9 +207,18 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity]) -> l
                 rule = True  # type: ignore[assignment]
         # 3b. a rate in a parallel list after a rate: "mức độ 3 là 51,38%, mức độ 4 đạt tới 98,88%"
         if rule is None and q.is_percent and prev is not None and prev.q.is_percent and prev.metric != "other" \
-                and len(left) < 40 and not _rate_head().search(left) and not delta:
+                and len(left) < 40 and ";" not in left and not _rate_head().search(left) and not delta:
             lab.metric, lab.rule, lab.role = prev.metric, "figures.rate_list", prev.role
             rule = True  # type: ignore[assignment]
+        # 3c. a body's score on the index the sentence is about
+        if rule is None and index is not None and q.qualifier == "exact" and not delta:
+            for r in index_rules:
+                if index in r.index_metric and _applies(r, q, text[s_start:s_end], None, sentence_left) \
+                        and any(c.isdigit() for c in q.raw) \
+                        and (q.unit_class == "score" or (r.left.search(left) and not _rate_head().search(left))):
+                    lab.metric, lab.rule = r.index_metric[index], r.id
+                    rule = True  # type: ignore[assignment]
+                    break
         # 4. the nearest cue before the number
         if rule is None:
             rule = _nearest_left(cands, q, left)
@@ -201,7 +240,67 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity]) -> l
             if rule is not None:
                 lab.metric, lab.rule = rule.metric, rule.id
         out.append(lab)
+    _pair_ranges(out)
     return out
+
+
+@lru_cache(maxsize=1)
+def _breakdown() -> regex.Pattern:
+    return compile_pattern("{breakdown}")
+
+
+@lru_cache(maxsize=1)
+def _weak_rules() -> frozenset[str]:
+    return frozenset(r.id for r in _rules()[0] if r.weak)
+
+
+def _inherit_breakdown(labs: list[Labelled], before: list[Labelled]) -> None:
+    """A sentence that breaks down the one before it (figures.yaml `breakdown`): an uncued
+    count takes the metric of the last count of the same unit there."""
+    for lab in labs:
+        if lab.metric != "other" and lab.rule not in _weak_rules():
+            continue
+        src = next((b for b in reversed(before) if b.q.unit == lab.q.unit and b.q.unit != "%"
+                    and b.metric != "other" and b.rule != "figures.breakdown"), None)
+        if src is not None:
+            lab.metric, lab.rule, lab.role = src.metric, "figures.breakdown", src.role
+
+
+def _pair_ranges(labs: list[Labelled]) -> None:
+    """The two ends of a range are one metric: the end that found its meaning gives it to the
+    other ("các chỉ số hài lòng trong khoảng 70-90%", "từ 1.000 đến 2.000 hồ sơ được tiếp nhận")."""
+    for lo, hi in zip(labs, labs[1:]):
+        if lo.q.qualifier != "range_low" or hi.q.qualifier != "range_high":
+            continue
+        known = lo if lo.metric != "other" else hi if hi.metric != "other" else None
+        if known is None:
+            continue
+        for end in (lo, hi):
+            if end.metric == "other":
+                end.metric, end.rule, end.role = known.metric, "figures.range", known.role
+
+
+@lru_cache(maxsize=1)
+def _index_metrics() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for r in _rules()[0]:
+        out.update(r.index_metric or {})
+    return out
+
+
+@lru_cache(maxsize=1)
+def _index_named() -> regex.Pattern:
+    return compile_pattern(next(r["article"] for r in rules("figures") if r.get("index_metric")))
+
+
+def _indices(text: str, sentences) -> list[str | None]:
+    """The index each sentence is about, when the article names a scored index itself
+    (figures.yaml scores.index `article`; which index: entities/rankings.py)."""
+    from .entities.rankings import index_per_sentence
+
+    if not _index_named().search(text):
+        return [None] * len(sentences)
+    return index_per_sentence(sentences)
 
 
 def _subject(text: str, s_start: int, pos: int) -> tuple[str | None, str | None]:
@@ -230,11 +329,18 @@ def extract(ctx) -> list[dict[str, Any]]:
     periods = Periods(text, _year(ctx.article.published))
     records: list[dict[str, Any]] = []
     n = 0
-    for sent in ctx.sentences:
-        qs = find_quantities(text, sent.start, sent.end, blocked)
+    indices = _indices(text, ctx.sentences)
+    before: list[Labelled] = []   # the labelled quantities of the sentence before
+    for sent, index in zip(ctx.sentences, indices):
+        scored = index if index in _index_metrics() else None
+        qs = find_quantities(text, sent.start, sent.end, blocked, bare_scores=scored is not None)
         if not qs:
+            before = []
             continue
-        labelled = label_sentence(text, sent.start, sent.end, qs)
+        labelled = label_sentence(text, sent.start, sent.end, qs, scored)
+        if before and _breakdown().match(sent.text):
+            _inherit_breakdown(labelled, before)
+        before = labelled
         ids: list[str] = []
         for lab in labelled:
             q = lab.q

@@ -121,6 +121,7 @@ def test_ranking_pattern_positive(rule, ex):
         pos = _rk._positions(t, 0, len(t))[0]  # the first position the example states
         rank, from_bottom = pos.ranks[0]
         assert rank == want.get("rank") and from_bottom == want.get("from_bottom")
+        assert pos.previous == want.get("previous")
 
 
 @pytest.mark.parametrize("rule,ex", pattern_examples("rankings", "negative"))
