@@ -253,20 +253,14 @@ def test_target_claim():
     ("Trong quý I, Trung tâm đã giải quyết 542 hồ sơ, trong đó đúng hạn 412 hồ sơ, trước hạn 130 hồ sơ.", "ok"),
     ("Trong quý I, Trung tâm đã giải quyết 542 hồ sơ, trong đó đúng hạn 421 hồ sơ, trước hạn 130 hồ sơ.", "mismatch"),
     ("Trong quý I, Trung tâm đã giải quyết 542 hồ sơ, trong đó đúng hạn 402 hồ sơ, trước hạn 130 hồ sơ.", "mismatch"),
+    ("Tổng số hồ sơ đã giải quyết: 542 HS, trong đó đúng hẹn 412 HS, sớm hẹn 130 HS.", "ok"),
+    ("Tổng số hồ sơ đã giải quyết: 542 HS, trong đó đúng hẹn 412 HS, sớm hẹn 103 HS.", "mismatch"),
+    ("Tổng số hồ sơ đã giải quyết: 542 HS, trong đó đúng hẹn 412 HS, sớm hẹn 310 HS.", "mismatch"),
 ])
 def test_planted_shapes(text, status):
     cs = made(checks_of(text))
     assert cs, text
     assert {c["status"] for c in cs} == {status} if status == "ok" else status in {c["status"] for c in cs}, cs
-
-
-@pytest.mark.xfail(strict=True, reason="figures: 'sớm hẹn' is not yet read as dossiers_on_time (issue 11 recall)")
-@pytest.mark.parametrize("text,status", [
-    ("Tổng số hồ sơ đã giải quyết: 542 HS, trong đó đúng hẹn 412 HS, sớm hẹn 130 HS.", "ok"),
-    ("Tổng số hồ sơ đã giải quyết: 542 HS, trong đó đúng hẹn 412 HS, sớm hẹn 103 HS.", "mismatch"),
-])
-def test_planted_breakdown_in_one_stop_shop_wording(text, status):
-    assert status in {c["status"] for c in made(checks_of(text))}
 
 
 # ---------------------------------------------------------------- property tests
