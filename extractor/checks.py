@@ -50,6 +50,7 @@ COUNT_QUALIFIERS_CHECKED = ("exact",)
 @dataclass(frozen=True)
 class Config:
     rate_whole: dict[str, tuple[str, ...]]
+    rate_whole_listed: dict[str, tuple[str, ...]]
     partitions: dict[str, tuple[frozenset[str], ...]]
     open_partitions: dict[str, tuple[frozenset[str], ...]]
     resolved_breakdowns: frozenset[str]
@@ -81,10 +82,11 @@ def config() -> Config:
         return {w: tuple(frozenset(c) for c in v) for w, v in (data.get(key) or {}).items()}
 
     def family(prefix: str, attr: str) -> tuple[tuple[str, regex.Pattern], ...]:
-        return tuple((raw[i][attr], compiled[i]) for i in compiled if i.startswith(prefix))
+        return tuple((raw[i].get(attr), compiled[i]) for i in compiled if i.startswith(prefix))
 
     return Config(
         rate_whole={k: tuple(v) for k, v in (data.get("rate_whole") or {}).items()},
+        rate_whole_listed={k: tuple(v) for k, v in (data.get("rate_whole_listed") or {}).items()},
         partitions=lists("partitions"), open_partitions=lists("open_partitions"),
         resolved_breakdowns=frozenset(data.get("resolved_breakdowns") or ()),
         rule=compiled, levels=family("checks.level.", "level"), bases=family("checks.base.", "metric"),
@@ -114,13 +116,13 @@ def verdict(computed: float, stated: float, decimals: int) -> str:
 def rate_verdict(computed: float, stated: float, decimals: int, qualifier: str = "exact") -> str:
     """The verdict for a rate written with a qualifier: "trên 98%" holds for any computed value
     above 98, "dưới 2%" for any below 2, "khoảng 60%" within a percentage point."""
-    status = verdict(computed, stated, decimals)
-    if status != "mismatch":
-        return status
     if qualifier in ("more_than", "at_least") and computed >= stated:
         return "ok"
     if qualifier in ("less_than", "at_most") and computed <= stated:
         return "ok"
+    status = verdict(computed, stated, decimals)
+    if status != "mismatch":
+        return status
     if qualifier == "approx" and abs(computed - stated) <= 1.0:
         return "rounding"
     return status
@@ -172,6 +174,14 @@ class Scope:
         """Not stated differently: a part with no level of its own may take its whole's."""
         return all(a is None or b is None or a == b for a, b in
                    ((self.level, other.level), (self.body, other.body), (self.period, other.period)))
+
+    def within(self, whole: Scope) -> bool:
+        """Can `whole` be the whole of a part with this scope? A part that names its level, body
+        or period takes only a whole that names the same ("Riêng Sở Xây dựng trễ hạn 30 hồ sơ,
+        tỷ lệ 2%" is not a share of the province's total); a part that names none may take the
+        subject of the whole before it."""
+        return all(a is None or a == b for a, b in
+                   ((self.level, whole.level), (self.body, whole.body), (self.period, whole.period)))
 
     def describe(self) -> str:
         return ", ".join(x for x in (self.body, f"cấp {self.level}" if self.level else None,
@@ -462,10 +472,10 @@ class Article:
         lo, _hi = self.segment(s, part.start)
         own = self.own_scope(part)
         pools = [
-            ("its clause", [c for c in s.figs if ok(c) and lo <= c.start < part.start and c.scope.compatible(own)]),
-            ("its sentence", [c for c in s.figs if ok(c) and c.start < lo and c.scope.compatible(own)]),
+            ("its clause", [c for c in s.figs if ok(c) and lo <= c.start < part.start and own.within(c.scope)]),
+            ("its sentence", [c for c in s.figs if ok(c) and c.start < lo and own.within(c.scope)]),
             ("its paragraph", [c for t in self.sents if t.para == s.para and t.para >= 0 and t.start < s.start
-                               for c in t.figs if ok(c) and c.scope.compatible(part.scope)]),
+                               for c in t.figs if ok(c) and part.scope.within(c.scope)]),
         ]
         for where, pool in pools:
             if not pool:
@@ -518,9 +528,12 @@ def _base_for(art: Article, r: Fig, part: Fig) -> tuple[float | None, list[Fig],
     nxt = [f for f in s.figs if f.start >= r.end]
     if nxt and not nxt[0].is_rate and cfg.rule["checks.in_total"].fullmatch(text, r.end, nxt[0].start):
         return nxt[0].value, [nxt[0]], f"the sentence says «trong tổng số» {nxt[0].text}", None
+    if cfg.rule["checks.base.named"].match(after):
+        return None, [], "", f"it is a share of «{after.strip(' ,(')[:50]}», which the article does not give as a count"
     metric = Article.kind(part)
     bd = art.breakdown_of(part)
     bases = cfg.rate_whole.get(metric, ())
+    listed = bases + cfg.rate_whole_listed.get(metric, ())
     # 3. the whole the part is listed under
     if bd is not None:
         head = bd.head
@@ -528,7 +541,7 @@ def _base_for(art: Article, r: Fig, part: Fig) -> tuple[float | None, list[Fig],
             if regex.search(r"chiếm", text[part.end:r.start], regex.IGNORECASE):
                 return head.value, [head], f"the count is listed under {head.text} and said to make up the rate of it", None
             return None, [], "", None
-        if head.metric in bases:
+        if Article.kind(head) in listed:
             return head.value, [head], f"the count is listed under {head.text} ({_opener(art, bd)})", None
         if metric in cfg.resolved_breakdowns and head.metric == "dossiers_received":
             if _all_resolved(art, bd.head, bd.members):
@@ -536,10 +549,12 @@ def _base_for(art: Article, r: Fig, part: Fig) -> tuple[float | None, list[Fig],
                                             "dossiers listed add up to it: every dossier received was resolved"), None
             return None, [], "", (f"an on-time or late share is a share of the dossiers resolved, which the article "
                                   f"does not give; the breakdown under {head.text} received does not show them all resolved")
-        if bases:
-            return None, [], "", f"it is listed under {head.text}, which is not a {' or '.join(bases)} count"
-    if metric == "other" or not bases:
+        if listed:
+            return None, [], "", f"it is listed under {head.text}, which is not a {' or '.join(listed)} count"
+    if metric == "other" or not listed:
         return None, [], "", None
+    if not bases:
+        return None, [], "", f"it is not listed under a whole it could be a share of ({' or '.join(listed)})"
     # 4. the one count of the base metric for the same subject
     whole, cands, where = art.find_whole(part, bases)
     if whole is not None:
@@ -582,6 +597,8 @@ def _rate_checks(art: Article) -> list[dict[str, Any]]:
                 continue
             if art.cfg.rule["checks.comparison"].match(text, r.end, min(r.sentence_end, r.end + 60)):
                 continue  # a change against another period, not a share
+            if art.cfg.rule["checks.change_before"].search(text, max(r.sentence_start, r.start - 60), r.start):
+                continue  # "giảm gần 80%": a change, not a share
             if r.part is not None:
                 part = r.part
                 # "700 trong tổng số 1.200 dịch vụ công, đạt 58%": the part is before the whole
@@ -666,9 +683,10 @@ def _sum_checks(art: Article) -> list[dict[str, Any]]:
                 # of its kind, leaving out counts listed under another figure
                 lo, hi = art.segment(s, w.start)
                 under_other = {id(f) for ob in s.breakdowns if ob.head is not w for f in ob.members}
+                own = {id(f) for ob in s.breakdowns if ob.head is w for f in ob.members}
                 parts = []
                 for f in s.figs:
-                    if f.start <= w.start or f.start >= hi:
+                    if f.start <= w.start or f.start >= hi or id(f) in own:
                         continue
                     if Article.kind(f) == Article.kind(w):
                         break
@@ -710,6 +728,9 @@ def _sum_of(art: Article, w: Fig, parts: list[Fig], how: str) -> dict[str, Any] 
         return _record(ctx, "sum", "ok", [w, *mine], total, whole, f"{terms} = {_n(total)} {unit}, as stated.", reason, w)
     if unknown:
         return None  # a part whose kind is not known may make up the difference
+    s = art.sentence(w)
+    if whole_kind == "dossiers_received" and cfg.rule["checks.carry_over"].search(art.text, s.start, s.end):
+        return None  # dossiers carried over from the period before may make up the difference
     if kind == "open" and total < whole:
         why = (f"{terms} = {_n(total)} {unit} of the {_n(whole)} stated; the rest may still be in progress, "
                "which the article does not say")
