@@ -294,10 +294,11 @@ class Article:
 
     # -- structure ------------------------------------------------------------------------
     def _boundaries(self, sentence: str, s_start: int) -> list[int]:
-        """Where a clause starts with a new subject after a semicolon ("…; cấp huyện tiếp nhận …")."""
-        levels, bodies, _, _ = _sentence_marks(sentence)
+        """Where a clause starts with a new subject or period after a semicolon ("…; cấp huyện
+        tiếp nhận …", "…; năm 2023 tiếp nhận …")."""
+        levels, bodies, _, periods = _sentence_marks(sentence)
         out = []
-        for pos, _v in (*levels, *bodies):
+        for pos, _v in (*levels, *bodies, *periods):
             before = sentence[:pos].rstrip()
             if not before or before[-1] == ";":
                 out.append(s_start + pos)
@@ -523,13 +524,13 @@ def _base_for(art: Article, r: Fig, part: Fig) -> tuple[float | None, list[Fig],
             whole, cands, where = art.find_whole(part, (metric,))
             if whole is not None:
                 return whole.value, [whole], f"the sentence names its base ({after.strip()[:40]}…), given once in {where}", None
-            return None, [], "", f"its base, named as «{after.strip()[:40]}», is not given once"
+            return None, [], "", f"its base, named as «{after.strip(' .,;')[:40]}», is not given once"
     s = art.sentence(r)
     nxt = [f for f in s.figs if f.start >= r.end]
     if nxt and not nxt[0].is_rate and cfg.rule["checks.in_total"].fullmatch(text, r.end, nxt[0].start):
         return nxt[0].value, [nxt[0]], f"the sentence says «trong tổng số» {nxt[0].text}", None
     if cfg.rule["checks.base.named"].match(after):
-        return None, [], "", f"it is a share of «{after.strip(' ,(')[:50]}», which the article does not give as a count"
+        return None, [], "", f"it is a share of «{after.strip(' .,;(')[:50]}», which the article does not give as a count"
     metric = Article.kind(part)
     bd = art.breakdown_of(part)
     bases = cfg.rate_whole.get(metric, ())
@@ -666,21 +667,20 @@ def _equivalent_base(art: Article, r: Fig, eq: Fig) -> tuple[float | None, list[
 # ---------------------------------------------------------------- sums
 
 def _sum_checks(art: Article) -> list[dict[str, Any]]:
+    """Each whole against its parts: those listed under it ("trong đó", brackets), else those
+    stated after it in its clause (up to the next whole of its kind), each once."""
     out = []
-    cfg, ctx = art.cfg, art.ctx
     for s in art.sents:
         headed = {id(b.head): b for b in s.breakdowns}
         for w in s.figs:
-            if w.is_rate or w.role != "actual" or Article.kind(w) not in cfg.part_metrics:
+            if w.is_rate or w.role != "actual" or Article.kind(w) not in art.cfg.part_metrics:
                 continue
-            relevant = cfg.part_metrics[Article.kind(w)]
             b = headed.get(id(w))
-            if b is not None and any(Article.kind(m) in relevant for m in b.members):
+            rec = None
+            if b is not None and b.members:
                 parts = [m for m in b.members if m.role == "actual"]
-                how = f"the parts are listed under it ({_opener(art, b)})"
-            else:
-                # no list under it: the parts stated after it in its clause, up to the next whole
-                # of its kind, leaving out counts listed under another figure
+                rec = _sum_of(art, w, parts, f"the parts are listed under it ({_opener(art, b)})")
+            if rec is None:
                 lo, hi = art.segment(s, w.start)
                 under_other = {id(f) for ob in s.breakdowns if ob.head is not w for f in ob.members}
                 own = {id(f) for ob in s.breakdowns if ob.head is w for f in ob.members}
@@ -692,8 +692,7 @@ def _sum_checks(art: Article) -> list[dict[str, Any]]:
                         break
                     if not f.is_rate and f.role == "actual" and f.unit == w.unit and id(f) not in under_other:
                         parts.append(f)
-                how = "the parts follow it in the same clause, each stated once"
-            rec = _sum_of(art, w, parts, how)
+                rec = _sum_of(art, w, parts, "the parts follow it in the same clause, each stated once")
             if rec is not None:
                 out.append(rec)
     return out
@@ -706,13 +705,21 @@ def _sum_of(art: Article, w: Fig, parts: list[Fig], how: str) -> dict[str, Any] 
     mine = [p for p in parts if Article.kind(p) in relevant and p.scope.compatible(w.scope)]
     unknown = [p for p in parts if p.metric == "other"]
     cats = [p.category for p in mine]
+    kind = None
+    # a whole broken down by level ("1.856 thủ tục, trong đó cấp tỉnh 1.420, cấp huyện 280, cấp
+    # xã 156"): the levels listed may leave out others (offices of central agencies), so open
+    by_level = [p for p in parts if Article.kind(p) == whole_kind and p.role == "actual"]
+    levels = [art.own_scope(p).level for p in by_level]
+    if not mine and len(by_level) >= 2 and all(levels) and len(set(levels)) == len(levels) \
+            and art.own_scope(w).level is None and all(p.exact for p in by_level):
+        mine, cats, kind = by_level, [f"cấp {lv}" for lv in levels], "open"
+    rest = ("other levels or offices not listed may make up the rest" if kind else
+            "the rest may still be in progress")
     if len(mine) < 2 or len(set(cats)) != len(cats) or not w.exact or any(not p.exact for p in mine):
         return None
-    kind = None
     for table, name in ((cfg.partitions, "complete"), (cfg.open_partitions, "open")):
-        if any(frozenset(cats) == c for c in table.get(whole_kind, ())):
+        if kind is None and any(frozenset(cats) == c for c in table.get(whole_kind, ())):
             kind = name
-            break
     if kind is None:
         return None
     mine.sort(key=lambda p: p.start)
@@ -722,7 +729,7 @@ def _sum_of(art: Article, w: Fig, parts: list[Fig], how: str) -> dict[str, Any] 
     unit = w.unit or ""
     from .report import metric_label
 
-    names = " + ".join(f"«{metric_label(p.category).lower()}»" for p in mine)
+    names = " + ".join(f"«{c if c.startswith('cấp ') else metric_label(c).lower()}»" for c in cats)
     reason = f"{how}; {names} make up «{metric_label(Article.kind(w)).lower()}»" + ("" if kind == "complete" else " (when every one is listed)")
     if abs(total - whole) < 1e-9:
         return _record(ctx, "sum", "ok", [w, *mine], total, whole, f"{terms} = {_n(total)} {unit}, as stated.", reason, w)
@@ -732,8 +739,7 @@ def _sum_of(art: Article, w: Fig, parts: list[Fig], how: str) -> dict[str, Any] 
     if whole_kind == "dossiers_received" and cfg.rule["checks.carry_over"].search(art.text, s.start, s.end):
         return None  # dossiers carried over from the period before may make up the difference
     if kind == "open" and total < whole:
-        why = (f"{terms} = {_n(total)} {unit} of the {_n(whole)} stated; the rest may still be in progress, "
-               "which the article does not say")
+        why = f"{terms} = {_n(total)} {unit} of the {_n(whole)} stated; {rest}, which the article does not say"
         return _record(ctx, "sum", "unchecked", [w, *mine], total, whole, f"not checked: {why}.", why, w)
     msg = (f"{terms} = {_n(total)} {unit}, but the article states {_n(whole)}: the parts do not add up"
            + (f" ({_n(abs(whole - total))} {'more' if total > whole else 'not accounted for'})." ))
