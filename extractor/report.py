@@ -199,6 +199,7 @@ def _check_html(c: dict[str, Any], figs: dict[str, dict], anchor: str = "") -> s
     verdict = lab["statuses"].get(status, status)
     mark = {"mismatch": "✗ ", "ok": "✓ ", "rounding": "≈ ", "unchecked": "? "}.get(status, "")
     nums = ("" if status == "unchecked" else
+            f'<div class="nums">các bài ghi <span class="stated">{_esc(stated)}</span></div>' if c["check"] == "conflict" else
             f'<div class="nums">ghi <span class="stated">{_esc(stated)}</span> · tính lại '
             f'<span class="recomputed">{_esc(recomputed)}</span></div>')
     ident = f' id="{anchor}"' if anchor else ""
@@ -290,11 +291,11 @@ def build(articles: list[list[dict[str, Any]]], extra_checks: list[dict[str, Any
             f'<div class="quote">{quote_html}</div><div>{_esc(c["message"])}</div>'
             + (f'<div class="why">Vì sao kiểm tra: {_esc(c["reason"])}</div>' if c.get("reason") else "")
             + "</li>")
-    legend = (f'<p class="legend">Chú thích (legend): <mark class="span" style="background:{KIND_COLORS["figure"]}">1.245 hồ sơ'
-              f'<span class="label">số liệu</span></mark> số liệu đọc được ·'
-              f'<mark class="span is-mismatch">0,72%<span class="label">✗ không khớp</span></mark> số liệu không khớp '
-              f'(đỏ, sọc, có chữ "✗ không khớp") · <mark class="span" style="background:{KIND_COLORS["official"]}">'
-              f'Nguyễn Văn A<span class="label">official</span></mark> người có chức vụ</p>')
+    legend = (f'<p class="legend">Chú thích (legend): <mark class="span" style="background:{KIND_COLORS["figure"]}">số liệu'
+              f'<span class="label">chỉ số</span></mark> số liệu đọc được (a figure) ·'
+              f'<mark class="span is-mismatch">số liệu<span class="label">✗ không khớp</span></mark> số liệu không khớp '
+              f'(đỏ, sọc, có chữ "✗ không khớp": does not add up) · <mark class="span" style="background:{KIND_COLORS["official"]}">'
+              f'họ tên<span class="label">official</span></mark> người có chức vụ</p>')
     findings_html = (
         f'<section id="findings" aria-label="Findings"><h2>Findings · Phát hiện: {len(findings)} điểm không khớp</h2>'
         + legend
@@ -335,7 +336,8 @@ def build(articles: list[list[dict[str, Any]]], extra_checks: list[dict[str, Any
         recs = articles[i]
         a = recs[0]
         text = a["text"]
-        checks = [r for r in recs if r["kind"] == "check"]
+        mine = {r["id"] for r in recs if r["kind"] == "figure"}
+        checks = [r for r in recs if r["kind"] == "check"] + [c for c in extra_checks if mine & set(c["figures"])]
         checks.sort(key=lambda c: ({"mismatch": 0, "rounding": 1, "ok": 2}.get(c["status"], 3), c.get("start") or 0))
         spans = _spans(recs)
         # each check beside the paragraph of its sentence; its sentence marked in the text
@@ -343,7 +345,7 @@ def build(articles: list[list[dict[str, Any]]], extra_checks: list[dict[str, Any
         beside: dict[int, list[str]] = {}
         sentences: dict[int, tuple[int, str]] = {}
         for n, c in enumerate(checks):
-            f = figs.get(c.get("reported_figure") or "") or next((figs[x] for x in c["figures"] if x in figs), None)
+            f = figs.get(c.get("reported_figure") or "") or next((figs[x] for x in c["figures"] if x in mine), None)
             pos = f["sentence_start"] if f else (c.get("start") or 0)
             p = next((k for k, (lo, hi) in enumerate(paras) if lo <= pos < hi), len(paras) - 1)
             beside.setdefault(p, []).append(_check_html(c, figs, f"check-{i}-{n}"))
@@ -354,7 +356,7 @@ def build(articles: list[list[dict[str, Any]]], extra_checks: list[dict[str, Any
             f'<aside class="checks">{"".join(beside.get(k, []))}</aside></div>'
             for k, (lo, hi) in enumerate(paras) if hi > lo)
         counts = Counter(c["status"] for c in checks)
-        why_not = _nothing_checkable(recs)
+        why_not = _nothing_checkable(recs) if not any(c["check"] == "conflict" for c in checks) else None
         status = " · ".join(f"{counts[s]} {lab['statuses'][s].lower()}" for s in ("mismatch", "rounding", "ok", "unchecked")
                             if counts[s])
         status_html = (f'<div class="status">Kiểm tra (checks): {_esc(status)}</div>' if status else "") + \
