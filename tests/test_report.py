@@ -121,3 +121,20 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
         page.locator("section.article.has-findings").screenshot(path=str(shot))
         b.close()
     assert shot.stat().st_size > 10_000
+
+
+def test_a_conflict_sits_beside_its_sentence_in_each_article():
+    from extractor.api import extract_text
+    from extractor.checks import check_conflicts
+    from extractor.report import build
+
+    arts = [extract_text(t, source=f"{n}.txt", prefilter=False) for n, t in enumerate((
+        "Năm 2023, huyện Kiến Thụy tiếp nhận 1.245 hồ sơ, đã giải quyết 1.200 hồ sơ, đạt 96,4%.",
+        "Năm 2023, huyện Kiến Thụy tiếp nhận 1.254 hồ sơ."))]
+    conflicts = check_conflicts(r for a in arts for r in a)
+    html = build(arts, conflicts)
+    assert html.count('data-check="conflict"') == 3  # the findings list, and beside each sentence
+    assert "1.245 hồ sơ / 1.254 hồ sơ" in html
+    first, second = html.index('id="article-0"'), html.index('id="article-1"')
+    assert html.count('class="check mismatch"', first, second) == 1 and html.count('class="check mismatch"', second) == 1
+    assert "Không có gì để kiểm tra" not in html  # a conflict is something checked
