@@ -8,6 +8,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "corpus" / "seeds"
 GOLD = ROOT / "corpus" / "gold" / "seeds.gold.jsonl"
+DEV = ROOT / "corpus" / "dev"
+DEV_GOLD = ROOT / "corpus" / "gold" / "dev.gold.jsonl"
 SHARED = ROOT.parent / "shared"
 
 

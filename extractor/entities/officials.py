@@ -36,7 +36,9 @@ _ADMIN_BEFORE = regex.compile(r"(?:\b(?:TP\.?|Tp\.?|tỉnh|Tỉnh|huyện|Huyệ
 _PHRASE_END = regex.compile(r"[,;:()\n]|(?<!\b(?:TP|Tp|Q|P|TX|T\.Ư|Th|TS|ThS))\.|\s*[-–—]\s*")
 # between a title and its holder's name: a comma, or a military rank ("Bộ trưởng Quốc phòng Đại tướng Phan Văn Giang")
 _RANK_GAP = regex.compile(r"\s*(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\s+)?", regex.I)
-_COMMA_GAP = regex.compile(r"\s*(?:,\s*)?(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\s+)?", regex.I)
+# between a title and the name it introduces: a comma, a rank, or a dash with ông/bà
+# ("Chủ tịch UBND quận 1 - ông Trần Thế Thuận")
+_COMMA_GAP = regex.compile(r"\s*(?:,\s*|[-–—:]\s*(?:ông|bà|đồng\s+chí)\s+)?(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\s+)?", regex.I)
 _TITLE_SEP = regex.compile(r"\s*(?:,|;|\skiêm\s)\s*")
 _SEP_AFTER_NAME = regex.compile(r"\s*(?:,|-|–|—|\()\s*")
 
@@ -80,10 +82,16 @@ def _non_government():
     return compile_pattern(r"(?:\L<non_government>)")
 
 
+@lru_cache(maxsize=1)
+def _state_bodies():
+    return compile_pattern(r"(?:\L<state_bodies>)")
+
+
 def _is_non_government(title: str) -> bool:
     org = _org(title)
-    # "Chủ tịch Hội đồng thành viên Tổng công ty Bưu điện Việt Nam" heads a company too
-    return bool(org and _non_government().search(org))
+    # "Chủ tịch Hội đồng thành viên Tổng công ty Bưu điện Việt Nam" heads a company too; the
+    # State Bank is no bank of that kind
+    return bool(org and _non_government().search(org) and not _state_bodies().search(org))
 
 
 @lru_cache(maxsize=1)
@@ -137,7 +145,7 @@ def _places_and_non_names() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _name_enders():
-    return compile_pattern(r"(?-i:\L<award_kinds>)(?![\p{L}\p{M}])")
+    return compile_pattern(r"(?-i:\L<award_kinds>|\L<not_name_syllables>)(?![\p{L}\p{M}])")
 
 
 def _names(sentence: str, base: int) -> list[tuple[int, int]]:
