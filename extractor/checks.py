@@ -38,6 +38,7 @@ from typing import Any
 
 import regex
 
+from .labels import metric_label
 from .normalize import fold
 from .patterns import load_file, rules
 
@@ -539,7 +540,7 @@ def _base_for(art: Article, r: Fig, part: Fig) -> tuple[float | None, list[Fig],
     if bd is not None:
         head = bd.head
         if metric == "other":
-            if regex.search(r"chiếm", text[part.end:r.start], regex.IGNORECASE):
+            if cfg.rule["checks.share_word"].search(text, part.end, r.start):
                 return head.value, [head], f"the count is listed under {head.text} and said to make up the rate of it", None
             return None, [], "", None
         if Article.kind(head) in listed:
@@ -727,8 +728,6 @@ def _sum_of(art: Article, w: Fig, parts: list[Fig], how: str) -> dict[str, Any] 
     whole = w.value
     terms = " + ".join(_n(p.value) for p in mine)
     unit = w.unit or ""
-    from .report import metric_label
-
     names = " + ".join(f"«{c if c.startswith('cấp ') else metric_label(c).lower()}»" for c in cats)
     reason = f"{how}; {names} make up «{metric_label(Article.kind(w)).lower()}»" + ("" if kind == "complete" else " (when every one is listed)")
     if abs(total - whole) < 1e-9:
@@ -790,8 +789,7 @@ def _place_in_sentence(rec: dict[str, Any]) -> str | None:
     loc = rec.get("locality")
     if not loc:
         return None
-    name = regex.sub(r"^(?:tỉnh|thành\s+phố|tp\.?|huyện|quận|thị\s+xã|tx\.?|phường|xã|thị\s+trấn)\s*", "",
-                     fold(loc), flags=regex.IGNORECASE)
+    name = config().rule["checks.place_unit"].sub("", fold(loc), count=1)
     squash = lambda s: regex.sub(r"[\s.]+", "", s)  # noqa: E731
     if name and squash(name) in squash(fold(rec.get("sentence"))):
         return squash(fold(loc))

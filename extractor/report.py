@@ -7,17 +7,16 @@ span highlighted and labelled (as displaCy's span view does, on the exact charac
 and each check beside the paragraph of its sentence. A stated figure that does not add up is
 red and striped, and labelled in words, so that it stands out without colour too; numbers are
 written the Vietnamese way with their unit ("0,24 %", "1.245 hồ sơ"); metrics carry their
-Vietnamese labels (patterns/metric_labels.yaml). No external assets: one file a journalist can
+Vietnamese labels (patterns/metric_labels.yaml, through labels.py). No external assets: one file a journalist can
 open or mail."""
 from __future__ import annotations
 
 import html
 from collections import Counter
-from functools import lru_cache
 from typing import Any
 
 from .checks import decimals_of
-from .patterns import load_file
+from .labels import labels, metric_label
 
 KIND_COLORS = {"figure": "#ffe08a", "official": "#b5e3ff", "award": "#c9f2c0", "document": "#e5d4ff",
                "ranking": "#ffd1dc", "target": "#ffc69e"}
@@ -60,19 +59,6 @@ span.sent.has-mismatch{text-decoration:underline wavy #c62828;text-underline-off
 
 
 # ---------------------------------------------------------------- labels and numbers
-
-@lru_cache(maxsize=1)
-def labels() -> dict[str, dict[str, str]]:
-    """Readable Vietnamese words for metrics, check kinds and verdicts (patterns/metric_labels.yaml)."""
-    data = load_file("metric_labels")
-    return {k: dict(data.get(k) or {}) for k in ("labels", "categories", "checks", "statuses")}
-
-
-def metric_label(metric: str | None) -> str:
-    """"dossiers_late_rate" -> "Tỷ lệ hồ sơ trễ hạn"; a breakdown category too."""
-    lab = labels()
-    return lab["labels"].get(metric or "other") or lab["categories"].get(metric or "", metric or "")
-
 
 def vn_number(v: float | int | None, decimals: int | None = None) -> str:
     """36466 -> "36.466", 0.24 -> "0,24", 98.5 -> "98,5" (thousands with '.', decimals with ',')."""

@@ -131,7 +131,7 @@ def test_check_config_uses_the_vocabulary():
 def test_metric_labels_cover_the_vocabulary():
     """Readable Vietnamese labels are data beside the vocabulary: one per metric, none extra."""
     from extractor.model import METRICS
-    from extractor.report import labels, metric_label
+    from extractor.labels import labels, metric_label
 
     lab = labels()
     assert set(lab["labels"]) == set(METRICS)
