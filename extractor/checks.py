@@ -455,9 +455,6 @@ class Article:
                 return b
         return None
 
-    def sentence_text(self, s: Sent) -> str:
-        return self.text[s.start:s.end]
-
     def find_whole(self, part: Fig, metrics: Iterable[str]) -> tuple[Fig | None, list[Fig], str]:
         """The one count of a base metric for `part`: in its clause, else its sentence, else
         the sentences before it in its paragraph; never two candidates with different values.
@@ -466,7 +463,7 @@ class Article:
         s = self.sentence(part)
 
         def ok(c: Fig) -> bool:
-            return c.metric in metrics and not c.is_rate and c.role == "actual" and c is not part
+            return Article.kind(c) in metrics and not c.is_rate and c.role == "actual" and c is not part
 
         # in its sentence, only what the part's own clause says tells the candidates apart (a
         # subject inherited from the clause before it may not be the part's); from the
@@ -483,7 +480,7 @@ class Article:
             if not pool:
                 continue
             for metric in metrics:  # in order of preference
-                cands = [c for c in pool if c.metric == metric]
+                cands = [c for c in pool if Article.kind(c) == metric]
                 if not cands:
                     continue
                 # a count listed under another candidate is a share of it, not another base
