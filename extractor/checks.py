@@ -318,13 +318,16 @@ class Article:
 
     def _link_rates(self, s: Sent) -> None:
         link, derived = self.cfg.rule["checks.rate_link"], self.cfg.rule["checks.derived_link"]
+        bare = self.cfg.rule["checks.bare_link"]
+        shares = set(self.cfg.rate_whole) | set(self.cfg.rate_whole_listed)
         for k, f in enumerate(s.figs):
             if not f.is_rate:
                 continue
             prev = s.figs[k - 1] if k else None
             nxt = s.figs[k + 1] if k + 1 < len(s.figs) else None
             if prev is not None and not prev.is_rate and link.fullmatch(self.text, prev.end, f.start):
-                f.part = prev
+                if not bare.fullmatch(self.text, prev.end, f.start) or prev.metric in shares:
+                    f.part = prev
             elif nxt is not None and not nxt.is_rate and derived.fullmatch(self.text, f.end, nxt.start):
                 f.equivalent = nxt
 
