@@ -351,13 +351,19 @@ class Article:
                     end = b
                     break
             same = [f for f in s.figs if m.end() <= f.start and f.end <= end]
+            parts_of_head = self.cfg.part_metrics.get(head.metric, frozenset())
             listed: list[Fig] = []
             for f in same:
                 if f.is_rate or f.unit != head.unit:
                     continue
-                if not paren and f.metric == head.metric != "other" and listed \
-                        and any(x.metric != head.metric for x in listed) and ";" in text[listed[-1].end:f.start]:
+                after_semicolon = bool(listed) and ";" in text[listed[-1].end:f.start]
+                if not paren and after_semicolon and f.metric == head.metric != "other" \
+                        and any(x.metric != head.metric for x in listed):
                     end = f.start  # "…; tiếp nhận 500 hồ sơ, …": a new whole of the same kind
+                    break
+                if not paren and after_semicolon and parts_of_head and f.metric != "other" \
+                        and f.metric not in parts_of_head and all(x.metric in parts_of_head for x in listed):
+                    end = f.start  # "(trước hạn …, trễ hạn …); đang giải quyết 35": the list is over
                     break
                 listed.append(f)
             members = [f for f in same if f.start < end and not f.is_rate and f.unit == head.unit]

@@ -19,6 +19,7 @@ from extractor.api import extract_text
 from extractor.checks import check_conflicts, config, decimals_of, equivalent_verdict, verdict
 
 REAL = yaml.safe_load((ROOT / "tests" / "data" / "checks_real.yaml").read_text(encoding="utf-8"))
+SHAPES = yaml.safe_load((ROOT / "tests" / "data" / "checks_shapes.yaml").read_text(encoding="utf-8"))
 
 
 def checks_of(text, **meta):
@@ -156,6 +157,14 @@ def _real_cases():
 @pytest.mark.parametrize("case", _real_cases())
 def test_real_text(case):
     cs = checks_of(case["text"], source=case["source"])
+    got = sorted((c["check"], c["status"], c["reported"]) for c in made(cs))
+    want = sorted((e["check"], e["status"], e["reported"]) for e in case["expect"])
+    assert got == want, [c["message"] for c in cs]
+
+
+@pytest.mark.parametrize("case", SHAPES, ids=[c["text"][:50] for c in SHAPES])
+def test_report_shapes(case):
+    cs = checks_of(case["text"])
     got = sorted((c["check"], c["status"], c["reported"]) for c in made(cs))
     want = sorted((e["check"], e["status"], e["reported"]) for e in case["expect"])
     assert got == want, [c["message"] for c in cs]
