@@ -32,6 +32,10 @@ _LOCALITY = regex.compile(
 
 
 _CLAUSE_END = regex.compile(r"[;.](?:\s|$)")
+# a target cue that governs the rate named right after it ("phấn đấu đảm bảo tỷ lệ …")
+_GOVERNS = regex.compile(r"\s*(?:(?:đảm\s+bảo|nâng|nâng\s+cao|đưa|để|cho)\s+)?", regex.IGNORECASE)
+# what says a figure is already reached, not aimed at
+_ACTUAL = regex.compile(r"(?<!\w)(?:đã|hiện|đến\s+nay|năm\s+(?:qua|nay)|thực\s+tế)(?!\w)", regex.IGNORECASE)
 # where what is said of a counted whole begins ("… của Đà Nẵng | đã được trực tuyến hóa")
 _PREDICATE = regex.compile(r"(?<=\s)(?:đã|được|đang|sẽ)\s")
 _OPEN_PAREN = regex.compile(r"\s*\(\s*")
@@ -169,8 +173,13 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
         if q.is_percent:
             cues = list(target_re.finditer(left))
             heads = list(_rate_head().finditer(left))
-            if cues and (not heads or cues[-1].end() > heads[-1].start()):
+            if cues and (not heads or cues[-1].end() > heads[-1].start()
+                         or _GOVERNS.fullmatch(left, cues[-1].end(), heads[-1].start())):
+                # "vượt chỉ tiêu … 30%"; "phấn đấu (đảm bảo) tỷ lệ hồ sơ … đạt trên 60%"
                 lab.role = "target"
+            elif prev is not None and prev.role == "target" and prev.q.is_percent and not heads \
+                    and not _ACTUAL.search(left):
+                lab.role = "target"  # "…đạt trên 60%; các dịch vụ khác đạt tối thiểu 30%": the same goal
         # 1. a cue right after the unit (the next quantity's window starts after it); a part of
         #    the whole counted after it takes what is said of that whole ("700 trong tổng số
         #    1.200 dịch vụ công, thủ tục của Đà Nẵng đã được trực tuyến hóa mức 3, 4")
@@ -219,15 +228,22 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
                     lab.metric, lab.rule = r.index_metric[index], r.id
                     rule = True  # type: ignore[assignment]
                     break
-        # 4. the nearest cue before the number
+        # 4. the nearest cue before the number (a weak one gives way to the list it is an item of)
         if rule is None:
             rule = _nearest_left(cands, q, left)
-            if rule is not None:
+            if rule is not None and not (rule.weak and _is_list_item(q, prev, left, delta)):
                 lab.metric, lab.rule = rule.metric, rule.id
+            else:
+                rule = None
         # 5. a count in brackets right after a rate: "59,63% (11.084/18.587 hồ sơ)"
         if rule is None and not q.is_percent and prev is not None and prev.q.is_percent \
                 and _OPEN_PAREN.fullmatch(left) and prev.metric in count_of:
             lab.metric, lab.rule = count_of[prev.metric], "figures.count_of_rate"
+            rule = True  # type: ignore[assignment]
+        # 5b. the next item of a list of the same count: "tiếp nhận 120.000 hồ sơ, năm 2016 là
+        #     135.000 hồ sơ", "cấp huyện 280 thủ tục, cấp xã 156 thủ tục"
+        if rule is None and _is_list_item(q, prev, left, delta):
+            lab.metric, lab.rule, lab.role = prev.metric, "figures.list", prev.role
             rule = True  # type: ignore[assignment]
         # 6. a cue anywhere earlier in the sentence
         if rule is None:
@@ -242,6 +258,16 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
         out.append(lab)
     _pair_ranges(out)
     return out
+
+
+@lru_cache(maxsize=1)
+def _list_item() -> regex.Pattern:
+    return compile_pattern("{list_item}")
+
+
+def _is_list_item(q: Quantity, prev: Labelled | None, left: str, delta: str | None) -> bool:
+    return (not q.is_percent and prev is not None and prev.metric != "other" and prev.q.unit == q.unit
+            and not delta and bool(_list_item().match(left)))
 
 
 @lru_cache(maxsize=1)

@@ -186,11 +186,14 @@ def _bare_scores(text: str, start: int, end: int, blocked, taken: list[Quantity]
 
 
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+_RANGE_HINT = re.compile(r"\d\s*%?\s*(?:[-–]|đến|tới)")
 
 
 def _ranges(text: str, start: int, end: int, blocked: list[tuple[int, int, str]]) -> list[Quantity]:
     """Ranges of one quantity: two quantities each, `range_low` and `range_high` (numbers.yaml)."""
     out: list[Quantity] = []
+    if not _RANGE_HINT.search(text, start, end):
+        return out  # every range has a dash, "đến" or "tới" between its ends
     for m in _range_re().finditer(text, start, end):
         if _inside(blocked, m.start("lo"), m.end("lo")) or _inside(blocked, m.start("hi"), m.end("hi")):
             continue

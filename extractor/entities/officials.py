@@ -35,6 +35,7 @@ _ADMIN_BEFORE = regex.compile(r"(?:\b(?:TP\.?|Tp\.?|tỉnh|Tỉnh|huyện|Huyệ
 # inside a body's name ("Sở Lao động - Thương binh và Xã hội" goes on; "… - đã đề cập" ends)
 _PHRASE_END = regex.compile(r"[,;:()\n]|(?<!\b(?:TP|Tp|Q|P|TX|T\.Ư|Th|TS|ThS))\.|\s*[-–—]\s*")
 # between a title and its holder's name: a comma, or a military rank ("Bộ trưởng Quốc phòng Đại tướng Phan Văn Giang")
+_RANK_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])((?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy))\s+$", regex.I)
 _RANK_GAP = regex.compile(r"\s*(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\s+)?", regex.I)
 # between a title and the name it introduces: a comma, a rank, or a dash with ông/bà
 # ("Chủ tịch UBND quận 1 - ông Trần Thế Thuận")
@@ -215,6 +216,11 @@ def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]
         if _inside(m.start(), bodies):
             pos = m.end()
             continue
+        if m.group(0) == "(":  # "Cục Kiểm soát TTHC (Văn phòng Chính phủ)", "(PA 08) Công an TP. HCM"
+            close = text.find(")", m.end(), min(limit, m.end() + 40))
+            if close > 0 and not regex.search(r"[,;(]|\d{1,2}/\d", text[m.end():close]):
+                pos = close + 1
+                continue
         if m.group(0).strip() in ("-", "–", "—"):
             nxt = _CAP_WORD.match(text, m.end(), limit)
             if nxt and m.end() not in name_starts and not titles.match(text, m.end()):
@@ -288,6 +294,10 @@ def mentions(text: str, s_start: int, s_end: int, title_hits: list[tuple[int, in
             m.end = te
             nxt = _TITLE_SEP.match(text, te)
             pos = nxt.end() if nxt else None
+        rank = _RANK_BEFORE.search(text, max(s_start, ns - 20), ns)
+        if rank and m.titles:  # "Thượng tá Nguyễn Đức Nghiệm, phó trưởng Phòng …": the rank is a title too
+            m.titles.insert(len(chain), rank.group(1))
+            m.start = min(m.start, rank.start(1))
         m.titles = [_SPACES.sub(" ", t).strip(" -–—") for t in m.titles if t.strip()]
         if m.titles and any(_is_official_title(t) for t in m.titles):
             out.append(m)

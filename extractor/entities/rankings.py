@@ -102,10 +102,35 @@ def _ordinal(word: str) -> int:
     return int(word) if word.isdigit() else _data()["ordinals"][word.casefold()]
 
 
+@lru_cache(maxsize=1)
+def _position_guards():
+    rule = next(r for r in rules("rankings") if r["id"] == "rankings.position")
+    return {k: compile_pattern(rule[k]) for k in ("trigger", "not_after", "best_not_after", "lead_not_after")}
+
+
+def _trigger():
+    return _position_guards()["trigger"]
+
+
+def _guarded(text: str, m) -> bool:
+    """A match the guards of rankings.position rule out (what comes right before it)."""
+    g = _position_guards()
+    if g["not_after"].search(text, max(0, m.start() - 60), m.start()):
+        return True
+    for group, guard in (("best", "best_not_after"), ("worst", "best_not_after"), ("lead", "lead_not_after")):
+        if m.group(group) and g[guard].search(text, max(0, m.start(group) - 80), m.start(group)):
+            return True
+    return False
+
+
 def _positions(text: str, start: int, end: int) -> list[Position]:
     pos_re = _res()[2]
-    out = []
+    out: list[Position] = []
+    if not _trigger().search(text, start, end):
+        return out  # no word any position has: the full pattern need not run
     for m in pos_re.finditer(text, start, end):
+        if _guarded(text, m):
+            continue
         if m.group("move"):
             y = m.group("from_year")
             out.append(Position(m.start(), m.end(), [(_ordinal(m.group("to")), None)],
@@ -195,7 +220,7 @@ def _sentence_year(text: str, found: tuple[str, int, int], current: int | None) 
 def extract(ctx) -> list[dict[str, Any]]:
     indices, levels, *_ = _res()
     text = ctx.text
-    if not any(pat.search(text) for _, pat in indices) or not _res()[2].search(text):
+    if not any(pat.search(text) for _, pat in indices) or not _trigger().search(text):
         return []  # no index named, or no position stated: nothing to rank
     data = _data()
     index = level = None
