@@ -12,14 +12,15 @@ from typing import Any
 
 from .model import Article, ReadError
 from .normalize import normalize_text
+from .pipeline import extract_article, extract_each, safe_extract
+
+__all__ = ["extract_paths", "extract_text", "safe_extract"]
 
 
 def extract_text(text: str, source: str = "<text>", prefilter: bool = True, **meta: Any) -> list[dict[str, Any]]:
     """Records for one article given as its body text (title, published … as keywords).
 
     `prefilter=False` extracts even from a text without reform vocabulary (a lone sentence)."""
-    from .pipeline import extract_article
-
     return extract_article(Article(source=source, text=normalize_text(text).strip(), **meta), prefilter=prefilter)
 
 
@@ -33,15 +34,4 @@ def extract_paths(inputs: Iterable[str], jobs: int = 1) -> Iterator[list[dict[st
 
         yield from extract_many(items, jobs)
         return
-    for item in items:
-        yield item if isinstance(item, ReadError) else safe_extract(item)
-
-
-def safe_extract(article: Article) -> list[dict[str, Any]] | ReadError:
-    """extract_article, but a failure on one article is reported for it, never raised."""
-    from .pipeline import extract_article
-
-    try:
-        return extract_article(article)
-    except Exception as e:  # a bug must not cost the rest of the run
-        return ReadError(article.source, f"extraction failed ({e.__class__.__name__}: {e})")
+    yield from extract_each(items)

@@ -41,6 +41,7 @@ import regex
 from .labels import metric_label
 from .normalize import fold
 from .patterns import load_file, rules
+from .records import Check
 
 STATUSES = ("ok", "rounding", "mismatch", "unchecked")
 COUNT_QUALIFIERS_CHECKED = ("exact",)
@@ -278,7 +279,9 @@ class Article:
         self.cfg = config()
         sents = {s.start: (i, s) for i, s in enumerate(ctx.sentences)}
         by_sent: dict[int, list[dict]] = defaultdict(list)
+        # the checks read figures as the data contract writes them (check_conflicts reads them back so)
         for f in ctx.of_kind("figure"):
+            f = f.to_dict() if hasattr(f, "to_dict") else f
             by_sent[f["sentence_start"]].append(f)
         self.sents: list[Sent] = []
         for s_start in sorted(by_sent):
@@ -506,14 +509,12 @@ class Article:
 # ---------------------------------------------------------------- records
 
 def _record(ctx, check: str, status: str, figs: list[Fig], expected, reported, message: str,
-            reason: str, reported_figure: Fig | None) -> dict[str, Any]:
+            reason: str, reported_figure: Fig | None) -> Check:
     s = min(f.sentence_start for f in figs)
     e = max(f.sentence_end for f in figs)
-    rec = ctx.base("check", s, e)
-    rec.update(check=check, status=status, figures=[f.id for f in figs], expected=expected,
-               reported=reported, message=message, reason=reason,
-               reported_figure=reported_figure.id if reported_figure is not None else None)
-    return rec
+    return Check(**ctx.span(s, e), check=check, status=status, figures=[f.id for f in figs], expected=expected,
+                 reported=reported, message=message, reason=reason,
+                 reported_figure=reported_figure.id if reported_figure is not None else None)
 
 
 # ---------------------------------------------------------------- rate checks
@@ -596,7 +597,7 @@ def _all_resolved(art: Article, whole: Fig, parts: list[Fig]) -> bool:
     return len(cats) >= 2 and abs(sum(p.value for p in cats) - whole.value) < 1e-9
 
 
-def _rate_checks(art: Article) -> list[dict[str, Any]]:
+def _rate_checks(art: Article) -> list[Check]:
     out = []
     ctx, text = art.ctx, art.text
     for s in art.sents:
@@ -673,7 +674,7 @@ def _equivalent_base(art: Article, r: Fig, eq: Fig) -> tuple[float | None, list[
 
 # ---------------------------------------------------------------- sums
 
-def _sum_checks(art: Article) -> list[dict[str, Any]]:
+def _sum_checks(art: Article) -> list[Check]:
     """Each whole against its parts: those listed under it ("trong đó", brackets), else those
     stated after it in its clause (up to the next whole of its kind), each once."""
     out = []
@@ -705,7 +706,7 @@ def _sum_checks(art: Article) -> list[dict[str, Any]]:
     return out
 
 
-def _sum_of(art: Article, w: Fig, parts: list[Fig], how: str) -> dict[str, Any] | None:
+def _sum_of(art: Article, w: Fig, parts: list[Fig], how: str) -> Check | None:
     cfg, ctx = art.cfg, art.ctx
     whole_kind = Article.kind(w)
     relevant = cfg.part_metrics[whole_kind]
@@ -753,7 +754,7 @@ def _sum_of(art: Article, w: Fig, parts: list[Fig], how: str) -> dict[str, Any] 
 
 # ---------------------------------------------------------------- targets
 
-def _target_checks(art: Article) -> list[dict[str, Any]]:
+def _target_checks(art: Article) -> list[Check]:
     out = []
     ctx, text = art.ctx, art.text
     claims = dict((c, p) for c, p in art.cfg.claims)
@@ -783,7 +784,7 @@ def _target_checks(art: Article) -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------- entry points
 
-def check_article(ctx) -> list[dict[str, Any]]:
+def check_article(ctx) -> list[Check]:
     if not ctx.of_kind("figure"):
         return []
     art = Article(ctx)
@@ -839,12 +840,13 @@ def check_conflicts(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         metric, unit, _, level, body, proc, period = key
         loc = figs[0]["locality"]
         subject = ", ".join(x for x in (body, f"cấp {level}" if level else None, proc) if x)
-        out.append({"kind": "check", "article_id": figs[0]["article_id"], "source": figs[0]["source"],
-                    "text": figs[0]["sentence"], "start": figs[0]["sentence_start"], "end": figs[0]["sentence_end"],
-                    "check": "conflict", "status": "mismatch", "figures": [f["id"] for f in figs],
-                    "expected": None, "reported": values, "reported_figure": None,
-                    "reason": (f"the same metric, place ({loc}), period ({period})"
-                               + (f" and subject ({subject})" if subject else ", with no narrower subject in either sentence")
-                               + " are written in each sentence"),
-                    "message": f"{metric} for {loc}{' (' + subject + ')' if subject else ''}, {period} is reported differently: {detail}."})
+        out.append(Check(article_id=figs[0]["article_id"], source=figs[0]["source"], text=figs[0]["sentence"],
+                         start=figs[0]["sentence_start"], end=figs[0]["sentence_end"],
+                         check="conflict", status="mismatch", figures=[f["id"] for f in figs],
+                         expected=None, reported=values, reported_figure=None,
+                         reason=(f"the same metric, place ({loc}), period ({period})"
+                                 + (f" and subject ({subject})" if subject else ", with no narrower subject in either sentence")
+                                 + " are written in each sentence"),
+                         message=f"{metric} for {loc}{' (' + subject + ')' if subject else ''}, {period} is reported "
+                                 f"differently: {detail}.").to_dict())
     return out

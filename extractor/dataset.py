@@ -10,6 +10,7 @@ late = figs[figs.metric == "dossiers_late_rate"][["locality", "period", "value",
 ds.articles(), ds.officials(), ds.checks(), ds.rankings(), ds.runs()
 ds.wide()                                         # locality x period x metric
 ds.figures(run=1)                                 # exactly what run 1 produced
+ds.search("hồ sơ trễ hạn")                        # articles holding these words (full-text index)
 ```
 """
 from __future__ import annotations
@@ -20,10 +21,28 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import records
 from .store import COLUMNS
 
-_NUMERIC = {"value": "float64", "total": "float64", "start": "Int64", "end": "Int64", "run_id": "Int64",
-            "collectives": "Int64", "individuals": "Int64", "year": "Int64", "rank": "Int64", "from_bottom": "Int64"}
+# the dtype of every column (records.py), and of the store's run ids
+_DTYPES = {**records.dtypes(), "run_id": "Int64"}
+_NUMERIC = {c: t for c, t in _DTYPES.items() if t in ("Int64", "float64")}
+_LISTS = records.list_fields()
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    """Each column as records.py types it: numbers, text, lists, datetimes."""
+    for col in df.columns:
+        dtype = _DTYPES.get(col)
+        if dtype in ("Int64", "float64"):
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype(dtype)
+        elif dtype == "str":
+            df[col] = df[col].astype("str")
+        elif dtype and dtype.startswith("datetime"):
+            df[col] = pd.to_datetime(df[col], utc=True, errors="coerce", format="ISO8601").astype(dtype)
+        elif col in _LISTS:
+            df[col] = df[col].map(lambda s: json.loads(s) if isinstance(s, str) else s)
+    return df
 
 
 class Dataset:
@@ -45,16 +64,7 @@ class Dataset:
         df = df.merge(arts, on="article_id", how="left")
         if "province" not in df.columns:
             df["province"] = df["article_province"]
-        df = df.drop(columns=["article_province"])
-        for col, dtype in _NUMERIC.items():
-            if col in df.columns:
-                df[col] = pd.to_numeric(df[col], errors="coerce").astype(dtype)
-        for col in ("titles", "figures"):
-            if col in df.columns:
-                df[col] = df[col].map(lambda s: json.loads(s) if isinstance(s, str) else s)
-        if "published" in df.columns:
-            df["published"] = pd.to_datetime(df["published"], utc=True, errors="coerce", format="ISO8601")
-        return df
+        return _typed(df.drop(columns=["article_province"]))
 
     def figures(self, run: int | None = None) -> pd.DataFrame:
         return self._table("figures", run)
@@ -75,9 +85,14 @@ class Dataset:
         return self._table("checks", run)
 
     def articles(self) -> pd.DataFrame:
-        df = pd.read_sql_query("SELECT * FROM articles", self.db)
-        df["published"] = pd.to_datetime(df["published"], utc=True, errors="coerce", format="ISO8601")
-        return df
+        return _typed(pd.read_sql_query("SELECT * FROM articles", self.db))
+
+    def search(self, query: str, limit: int = 20) -> pd.DataFrame:
+        """Articles whose title or text hold every word of `query`, best match first."""
+        from .store import search
+
+        return _typed(pd.DataFrame(search(self.db, query, limit),
+                                   columns=["article_id", "source", "title", "published"]))
 
     def runs(self) -> pd.DataFrame:
         df = pd.read_sql_query("SELECT * FROM runs", self.db)

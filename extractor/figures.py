@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import regex
 
 from .numbers import Quantity, blocked_spans, find_quantities
 from .patterns import compile_pattern, load_file, rules
 from .periods import Periods
+from .records import Figure
 
 # what a sentence must contain before any quantity in it is worth labelling
 _CONNECTOR_RE_SRC = "{rate_link}|{rate_tail}"
@@ -34,6 +34,9 @@ _LOCALITY = regex.compile(
 _CLAUSE_END = regex.compile(r"[;.](?:\s|$)")
 # a target cue that governs the rate named right after it ("phấn đấu đảm bảo tỷ lệ …")
 _GOVERNS = regex.compile(r"\s*(?:(?:đảm\s+bảo|nâng|nâng\s+cao|đưa|để|cho)\s+)?", regex.IGNORECASE)
+# a target named right before a count ("so với chỉ tiêu 50 triệu hồ sơ", "kế hoạch giao là")
+_COUNT_TARGET = regex.compile(r"(?:chỉ\s+tiêu|mục\s+tiêu|kế\s+hoạch(?:\s+giao)?|được\s+giao)(?:\s+(?:đề\s+ra|là|đặt\s+ra))?\s*:?\s*$",
+                              regex.IGNORECASE)
 # what says a figure is already reached, not aimed at
 _ACTUAL = regex.compile(r"(?<!\w)(?:đã|hiện|đến\s+nay|năm\s+(?:qua|nay)|thực\s+tế)(?!\w)", regex.IGNORECASE)
 # where what is said of a counted whole begins ("… của Đà Nẵng | đã được trực tuyến hóa")
@@ -91,6 +94,11 @@ def _delta_up() -> regex.Pattern:
 @lru_cache(maxsize=1)
 def _delta_down() -> regex.Pattern:
     return compile_pattern("{delta_down}")
+
+
+@lru_cache(maxsize=1)
+def _level_after_change() -> regex.Pattern:
+    return compile_pattern("{level_after_change}")
 
 
 @lru_cache(maxsize=1)
@@ -163,6 +171,8 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
         right = _CLAUSE_END.split(text[q.end:s_end], maxsplit=1)[0]
         sentence_left = text[s_start:q.start]
         delta = "up" if _delta_up().search(left) else "down" if _delta_down().search(left) else None
+        if delta and _level_after_change().search(left):
+            delta = None  # "giảm mạnh, chỉ còn 2,1%": the level reached
         cands = [r for r in all_rules if _applies(r, q, text[s_start:s_end], delta, sentence_left)]
         veto = next((r for r in vetoes if q.unit_class in r.units and r.veto.search(left)), None)
         if veto is not None:
@@ -173,8 +183,10 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
         if q.is_percent:
             cues = list(target_re.finditer(left))
             heads = list(_rate_head().finditer(left))
-            if cues and (not heads or cues[-1].end() > heads[-1].start()
-                         or _GOVERNS.fullmatch(left, cues[-1].end(), heads[-1].start())):
+            # a goal is named near its figure ("chỉ tiêu" a sentence away is an indicator), or
+            # right before the rate it governs
+            if cues and ((len(left) - cues[-1].end() <= 120 and (not heads or cues[-1].end() > heads[-1].start()))
+                         or (heads and _GOVERNS.fullmatch(left, cues[-1].end(), heads[-1].start()))):
                 # "vượt chỉ tiêu … 30%"; "phấn đấu (đảm bảo) tỷ lệ hồ sơ … đạt trên 60%"
                 lab.role = "target"
             elif prev is not None and prev.role == "target" and prev.q.is_percent and not heads \
@@ -213,6 +225,12 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
             elif bare and not prev.q.is_percent and prev.metric in rate_of:
                 lab.metric, lab.rule = rate_of[prev.metric], "figures.rate_of_count"
                 lab.about = len(out) - 1
+                rule = True  # type: ignore[assignment]
+        # 3a. a count's target after it: "đạt khoảng 34 triệu hồ sơ (… so với chỉ tiêu 50 triệu hồ sơ)"
+        if rule is None and not q.is_percent and _COUNT_TARGET.search(left):
+            count = next((o for o in reversed(out) if o.q.unit == q.unit), None)
+            if count is not None and count.metric != "other":
+                lab.metric, lab.rule, lab.role = count.metric, "figures.target_of_count", "target"
                 rule = True  # type: ignore[assignment]
         # 3b. a rate in a parallel list after a rate: "mức độ 3 là 51,38%, mức độ 4 đạt tới 98,88%"
         if rule is None and q.is_percent and prev is not None and prev.q.is_percent and prev.metric != "other" \
@@ -349,11 +367,11 @@ def _year(published: str | None) -> int | None:
     return None
 
 
-def extract(ctx) -> list[dict[str, Any]]:
+def extract(ctx) -> list[Figure]:
     text = ctx.text
     blocked = blocked_spans(text)
     periods = Periods(text, _year(ctx.article.published))
-    records: list[dict[str, Any]] = []
+    records: list[Figure] = []
     n = 0
     indices = _indices(text, ctx.sentences)
     before: list[Labelled] = []   # the labelled quantities of the sentence before
@@ -374,9 +392,8 @@ def extract(ctx) -> list[dict[str, Any]]:
             fid = f"{ctx.article.article_id}:f{n}"
             ids.append(fid)
             subject, loc = _subject(text, sent.start, q.start)
-            rec = ctx.base("figure", q.start, q.end)
-            rec.update(
-                id=fid, metric=lab.metric, value=_num(q.value), unit=q.unit, qualifier=q.qualifier,
+            rec = Figure(
+                **ctx.span(q.start, q.end), id=fid, metric=lab.metric, value=_num(q.value), unit=q.unit, qualifier=q.qualifier,
                 total=_num(q.total) if q.total is not None else None, role=lab.role, subject=subject,
                 locality=loc or ctx.article.locality, province=ctx.article.province,
                 period=periods.at(q.start, sent.start, sent.end),

@@ -5,10 +5,12 @@ import csv
 import json
 from typing import IO, Any
 
-CSV_FIELDS = ["kind", "article_id", "source", "id", "metric", "value", "unit", "qualifier", "total", "role",
-              "subject", "locality", "period", "name", "titles", "award", "number", "doc_type", "issued",
-              "index", "level", "rank", "from_bottom", "entity", "check", "status", "expected", "reported",
-              "message", "title", "published", "author", "province", "text", "start", "end", "sentence", "pattern"]
+from . import records
+
+# every field of every kind (records.py); a field CSV does not carry (the article's body: it is
+# in JSON Lines, and a CSV row per article stays readable) is left empty in its kind's rows
+CSV_FIELDS = records.csv_fields()
+_BLANK = {kind: {s.name for s in records.specs(cls) if not s.csv} for kind, cls in records.KINDS.items()}
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -41,9 +43,9 @@ class Writer:
     def _csv(self, records):
         w = self._csv_()
         for r in records:
-            row = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v) for k, v in r.items()}
-            if r["kind"] == "article":
-                row["text"] = None  # the body is in jsonl; a CSV row per article stays readable
+            blank = _BLANK.get(r["kind"], ())
+            row = {k: (None if k in blank else json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
+                   for k, v in r.items()}
             w.writerow({k: safe_cell(v) for k, v in row.items() if k in CSV_FIELDS})
 
     def _table(self, records):

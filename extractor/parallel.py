@@ -21,7 +21,7 @@ Result = list[dict[str, Any]] | ReadError
 
 def _init_worker() -> None:
     """Import the pipeline once per worker (a forked worker already has it)."""
-    from . import api, pipeline  # noqa: F401
+    from . import pipeline  # noqa: F401
 
 
 def _pack(item: Any) -> Any:
@@ -37,7 +37,7 @@ def _unpack(item: Any) -> Any:
 
 
 def _work(batch: list[Any]) -> list[Any]:
-    from .api import safe_extract
+    from .pipeline import safe_extract
 
     out = []
     for item in batch:
@@ -53,10 +53,12 @@ def extract_many(items: Iterable[Article | ReadError], jobs: int = 1, chunksize:
     `chunksize` articles travel to a worker together; at most `window` chunks (default
     4 × jobs) are in flight, so memory stays bounded however long `items` is. A ReadError
     in `items` is passed through in its place; an article whose extraction fails becomes a
-    ReadError (see `api.safe_extract`). `batch` is the old name of `chunksize`."""
+    ReadError (see `pipeline.safe_extract`). `batch` is the old name of `chunksize`."""
     chunksize = max(1, batch or chunksize)
     if jobs <= 1:
-        yield from _work_iter(items)
+        from .pipeline import extract_each
+
+        yield from extract_each(items)
         return
     window = max(1, window or jobs * 4)
     from concurrent.futures import ProcessPoolExecutor
@@ -67,7 +69,7 @@ def extract_many(items: Iterable[Article | ReadError], jobs: int = 1, chunksize:
     # whose threads (a progress bar, a server in a test, Twisted) could hold a lock at fork time
     ctx = mp.get_context("forkserver") if "forkserver" in mp.get_all_start_methods() else mp.get_context("spawn")
     if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(["extractor.api", "extractor.pipeline"])
+        ctx.set_forkserver_preload(["extractor.pipeline"])
     # an executor, not a Pool: a worker that dies (killed, out of memory) breaks the run with
     # an error instead of leaving it waiting forever for the lost chunk
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker) as pool:
@@ -90,10 +92,3 @@ def extract_many(items: Iterable[Article | ReadError], jobs: int = 1, chunksize:
         finally:
             for f in pending:
                 f.cancel()
-
-
-def _work_iter(items: Iterable[Article | ReadError]) -> Iterator[Result]:
-    from .api import safe_extract
-
-    for item in items:
-        yield item if isinstance(item, ReadError) else safe_extract(item)

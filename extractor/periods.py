@@ -15,6 +15,8 @@ import regex
 from .patterns import rules
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+# "so với các kỳ báo cáo tháng 7", "so với năm 2014": the period a change is measured from
+_COMPARED = regex.compile(r"so\s+với\s+(?:cùng\s+kỳ\s+)?(?:[^,;.()\d]{0,25}\s)?$", regex.IGNORECASE)
 # "đến năm 2025", "tầm nhìn đến năm 2030": a horizon, not the period a figure is about
 _HORIZON = regex.compile(r"(?:(?<!tính\s+)(?:đến|tới)|tầm\s+nhìn|trước|sau)\s*$", regex.IGNORECASE)
 
@@ -90,8 +92,10 @@ class Periods:
                     nearby = int(before[-1].group(0)) if before else year
                 p = render(tmpl, groups, nearby)
                 if p:
-                    found.append(PeriodMention(m.start(), m.end(), p, rid))
                     taken.append((m.start(), m.end()))
+                    if _COMPARED.search(text, max(0, m.start() - 40), m.start()):
+                        continue  # "giảm 3,86% so với tháng 7": the period compared with, no figure's
+                    found.append(PeriodMention(m.start(), m.end(), p, rid))
         found.sort(key=lambda p: p.start)
         self.mentions = found
         self._starts = [p.start for p in found]

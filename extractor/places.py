@@ -27,6 +27,15 @@ class Place:
     weight: float
 
 
+@dataclass(frozen=True)
+class ArticlePlace:
+    """Where an article is: the fields of `model.Article` (and of its record) that places.py sets."""
+
+    locality: str | None = None       # as written: "huyện Kiến Thụy", "TP. Tây Ninh"
+    province: str | None = None       # 63-province structure of the time
+    province_2025: str | None = None  # since July 2025
+
+
 @lru_cache(maxsize=1)
 def _unit_re():
     return {r["id"]: r["_regex"] for r in rules("places")}["places.unit"]
@@ -209,14 +218,13 @@ def _registry_province(url: str | None) -> str | None:
         return None
 
 
-def resolve(ctx) -> list[dict]:
-    a = ctx.article
-    if a.locality is None or a.province is None or "province_2025" not in a.extra:
-        preset = a.province  # the reader's (the news source's) province is kept
-        hint = preset or _registry_province(a.url)
-        locality, province, p2025 = locate(a.title, a.text, hint=hint, fixed=preset is not None)
-        a.locality = a.locality or locality
-        a.province = a.province or province
-        if p2025 and "province_2025" not in a.extra:
-            a.extra["province_2025"] = p2025
-    return []
+def resolve(article) -> ArticlePlace:
+    """The article's place: what its reader set (the news source's province is kept), the rest
+    read from its title and text, with the registry's province of its site as a hint."""
+    a = article
+    if a.locality is not None and a.province is not None and a.province_2025 is not None:
+        return ArticlePlace(a.locality, a.province, a.province_2025)
+    preset = a.province
+    hint = preset or _registry_province(a.url)
+    locality, province, p2025 = locate(a.title, a.text, hint=hint, fixed=preset is not None)
+    return ArticlePlace(a.locality or locality, a.province or province, a.province_2025 or p2025)

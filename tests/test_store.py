@@ -221,3 +221,31 @@ def test_summary_prints_coverage_and_writes_charts(db, tmp_path):
     for name in ("on_time_rate.png", "figures_per_source.png"):
         png = tmp_path / "charts" / name
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_full_text_search_of_the_articles(db, tmp_path):
+    """The articles' title and text are indexed (FTS5, by sqlite-utils): words with their tone
+    marks, any order, user input taken as words; an older file gets the index when opened."""
+    from extractor import dataset
+
+    with Store.open(db) as st:
+        hits = st.search("Thủ Đức hồ sơ")
+        assert hits and all({"article_id", "source", "title"} <= set(h) for h in hits)
+        assert st.search("thủ đức HỒ SƠ") == hits           # case folds
+        assert st.search("hổ sợ") == []                      # tone marks count
+        assert st.search('"hồ sơ" OR (') == []               # FTS syntax in the input: plain words, no error
+        texts = {a["article_id"]: a["text"] for a in st.iter_articles()}
+        assert all("hồ sơ" in texts[h["article_id"]].lower() for h in st.search("hồ sơ"))
+    assert list(dataset.open(str(db)).search("Thủ Đức hồ sơ").article_id) == [h["article_id"] for h in hits]
+    old = tmp_path / "old.sqlite"
+    con = sqlite3.connect(old)
+    con.execute("CREATE TABLE articles (article_id TEXT PRIMARY KEY, source TEXT NOT NULL, title TEXT, text TEXT NOT NULL)")
+    con.execute("INSERT INTO articles VALUES ('a', 's', 'Cải cách hành chính', 'tiếp nhận 12 hồ sơ')")
+    con.commit()
+    con.close()
+    with pytest.raises(LookupError, match="no full-text index"):
+        dataset.open(str(old)).search("hồ sơ")
+    with Store.open(old) as st:
+        assert [h["article_id"] for h in st.search("cải cách")] == ["a"]
+        st.db.execute("UPDATE articles SET text = 'giải quyết đúng hạn' WHERE article_id = 'a'")
+        assert st.search("hồ sơ") == [] and st.search("đúng hạn")  # kept current by triggers

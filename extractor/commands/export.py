@@ -6,8 +6,6 @@ import sys
 
 import click
 
-NUMERIC = {"value", "total", "start", "end", "run_id", "collectives", "individuals", "year", "rank", "from_bottom"}
-
 
 @click.command("export")
 @click.option("--db", required=True, type=click.Path(exists=True, dir_okay=False), help="The dataset.")
@@ -21,6 +19,7 @@ def command(db, fmt, table, wide, run, output):
     """Export a table of the dataset. `jsonl` writes the records of the data contract (every
     kind, `source` as stored); CSV cells a spreadsheet would execute are neutralized."""
     from .. import dataset
+    from ..dataset import _NUMERIC
     from ..output import safe_cell
     from ..store import Store
 
@@ -50,6 +49,6 @@ def command(db, fmt, table, wide, run, output):
     for col in df.columns:
         if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
             df[col] = df[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
-            if col not in NUMERIC:
+            if col not in _NUMERIC:
                 df[col] = df[col].map(safe_cell)
     df.to_csv(output or sys.stdout, index=False)

@@ -10,13 +10,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 import regex
 
 from ..gazetteer import place_names
 from ..normalize import fold as _fold_uncached
 from ..patterns import compile_pattern, lexicon
+from ..records import Official
 
 _SYL = r"[\p{Lu}][\p{Ll}\p{M}]*"          # one capitalized syllable
 _SYL_RE = regex.compile(_SYL)
@@ -131,7 +131,7 @@ def _is_official_title(title: str) -> bool:
     org = _org(title)
     if org is None:
         return word in bare_ok
-    return bool(gov.search(org))
+    return bool(gov.search(regex.sub(r"\([^()]*\)", "", org)))  # "(TP Quảng Ngãi)" places, does not govern
 
 
 @lru_cache(maxsize=1)
@@ -294,12 +294,12 @@ def mentions(text: str, s_start: int, s_end: int, title_hits: list[tuple[int, in
             m.end = te
             nxt = _TITLE_SEP.match(text, te)
             pos = nxt.end() if nxt else None
-        rank = _RANK_BEFORE.search(text, max(s_start, ns - 20), ns)
-        if rank and m.titles:  # "Thượng tá Nguyễn Đức Nghiệm, phó trưởng Phòng …": the rank is a title too
-            m.titles.insert(len(chain), rank.group(1))
-            m.start = min(m.start, rank.start(1))
         m.titles = [_SPACES.sub(" ", t).strip(" -–—") for t in m.titles if t.strip()]
         if m.titles and any(_is_official_title(t) for t in m.titles):
+            rank = _RANK_BEFORE.search(text, max(s_start, ns - 20), ns)
+            if rank:  # "Thượng tá Nguyễn Đức Nghiệm, phó trưởng Phòng …": the rank is a title too
+                m.titles.insert(len(chain), rank.group(1))
+                m.start = min(m.start, rank.start(1))
             out.append(m)
     return out
 
@@ -324,7 +324,7 @@ def _fullness(m: Mention) -> tuple[int, int]:
     return len(m.titles), sum(len(t) for t in m.titles)
 
 
-def extract(ctx) -> list[dict[str, Any]]:
+def extract(ctx) -> list[Official]:
     best: dict[str, Mention] = {}
     order: list[str] = []
     hits = [(m.start(), m.end()) for m in _res()[0].finditer(ctx.text)]  # one pass over the text
@@ -345,9 +345,7 @@ def extract(ctx) -> list[dict[str, Any]]:
         m = best[key]
         org = next((o for o in (_org(t) for t in m.titles) if o), None)
         loc = next((x.group(0) for x in (_LOC.search(t) for t in m.titles) if x), None)
-        rec = ctx.base("official", m.start, m.end)
         if loc is None and not any(_national().search(t) for t in m.titles):
             loc = ctx.article.locality  # "Chủ tịch UBND Thành phố": the article's city
-        rec.update(name=m.name, titles=m.titles, organization=org, locality=loc)
-        out.append(rec)
+        out.append(Official(**ctx.span(m.start, m.end), name=m.name, titles=m.titles, organization=org, locality=loc))
     return out

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import regex
 
 from ..normalize import fold
 from ..patterns import compile_pattern, load_file, rules
 from ..places import name_before
+from ..records import Ranking
 
 # "chỉ số cải cách hành chính 2015", "Chỉ số CCHC (PAR Index) 2023": the year right after the index
 _YEAR_AFTER = regex.compile(r"\s*(?:\([^)]{0,20}\)\s*)?((?:19|20)\d\d)\b")
@@ -217,7 +217,7 @@ def _sentence_year(text: str, found: tuple[str, int, int], current: int | None) 
     return int(y.group(1)) if y else current
 
 
-def extract(ctx) -> list[dict[str, Any]]:
+def extract(ctx) -> list[Ranking]:
     indices, levels, *_ = _res()
     text = ctx.text
     if not any(pat.search(text) for _, pat in indices) or not _trigger().search(text):
@@ -225,7 +225,7 @@ def extract(ctx) -> list[dict[str, Any]]:
     data = _data()
     index = level = None
     year = None
-    out: list[dict[str, Any]] = []
+    out: list[Ranking] = []
     seen: set[tuple] = set()
     para = -1
     last_rank: int | None = None   # the last rank from the top, for "tiếp theo là A, B"
@@ -237,9 +237,8 @@ def extract(ctx) -> list[dict[str, Any]]:
         if key in seen:
             return
         seen.add(key)
-        rec = ctx.base("ranking", start, end)
-        rec.update(index=index, level=lvl, year=yr, rank=rank, from_bottom=from_bottom, entity=name)
-        out.append(rec)
+        out.append(Ranking(**ctx.span(start, end), index=index, level=lvl, year=yr, rank=rank,
+                           from_bottom=from_bottom, entity=name))
 
     for s in ctx.sentences:
         if s.paragraph != para:
