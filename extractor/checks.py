@@ -662,13 +662,21 @@ def _equivalent_base(art: Article, r: Fig, eq: Fig) -> tuple[float | None, list[
     for b in s.breakdowns:
         if b.body_start <= r.start < b.end and b.head.unit == eq.unit:
             return b.head.value, [b.head], f"the rate is listed under {b.head.text} and {eq.text} is said to be equivalent to it", None
-    cands = [f for f in s.figs if f.start < r.start and not f.is_rate and f.unit == eq.unit and f is not eq
-             and f.role == "actual" and f.value > eq.value and f.scope.compatible(eq.scope)]
-    if len({c.value for c in cands}) == 1:
-        w = cands[-1]
-        return w.value, [w], f"{eq.text} is said to be equivalent to the rate, and {w.text} is the one whole before it", None
-    if cands:
-        return None, [], "", f"the rate could be of any of {', '.join(c.text for c in cands)}"
+    def ok(f: Fig) -> bool:
+        return (not f.is_rate and f.unit == eq.unit and f is not eq and f.role == "actual"
+                and f.value > eq.value and eq.scope.within(f.scope))
+
+    # in its sentence before the rate, else in the sentences before it in its paragraph
+    pools = [("its sentence", [f for f in s.figs if f.start < r.start and ok(f)]),
+             ("its paragraph", [f for t in art.sents if t.para == s.para and t.para >= 0 and t.start < s.start
+                                for f in t.figs if ok(f)])]
+    for where, cands in pools:
+        if len({(c.value, c.scope.level, c.scope.body) for c in cands}) == 1:
+            w = cands[-1]
+            return w.value, [w], (f"{eq.text} is said to be equivalent to the rate, and {w.text} is the one "
+                                  f"larger count of {eq.unit} in {where}"), None
+        if cands:
+            return None, [], "", f"the rate could be of any of {', '.join(c.text for c in cands)}"
     return None, [], "", f"the whole that {eq.text} is a share of is not given"
 
 
