@@ -146,6 +146,42 @@ def equivalent_verdict(computed: float, stated: float, decimals: int, qualifier:
     return "mismatch"
 
 
+def interval_verdict(lo: float, hi: float, stated: float, decimals: int, qualifier: str = "exact",
+                     equivalent: bool = False) -> str:
+    """The verdict when the figures are only as precise as written ("34 triệu hồ sơ" is 34 ± 0,5
+    million): the share lies in [lo, hi]; it agrees when that meets the stated value's own
+    rounding interval, is `rounding` within one unit of its last decimal, and a bound ("trên
+    98%") holds when some value of the interval satisfies it. For a count said to be equivalent
+    to the rate (`equivalent`) the bound is no excuse and a whole percent has no rounding band,
+    as `equivalent_verdict`."""
+    q = 10.0 ** -decimals
+    if not equivalent and qualifier in ("more_than", "at_least") and hi >= stated:
+        return "ok"
+    if not equivalent and qualifier in ("less_than", "at_most") and lo <= stated:
+        return "ok"
+    if hi >= stated - q / 2 and lo <= stated + q / 2:
+        return "ok"
+    if (decimals or not equivalent or qualifier == "approx") and hi >= stated - q and lo <= stated + q:
+        return "rounding"
+    return "mismatch"
+
+
+def half_unit(f: Fig) -> float:
+    """Half the unit of the last digit written of a count with a scale word ("34 triệu" ->
+    500.000, "1,18 triệu" -> 5.000); 0 for a count written in full."""
+    from .numbers import parse_number
+
+    m = config().rule["checks.scaled"].search(f.text)
+    if m is None:
+        return 0.0
+    n = m.group("n")
+    written = parse_number(n, scaled=True)
+    if not written:
+        return 0.0
+    tail = n.rsplit(",", 1)[1] if "," in n else (n.rsplit(".", 1)[1] if "." in n and len(n.rsplit(".", 1)[1]) != 3 else "")
+    return 0.5 * (f.value / written) * 10.0 ** -len(tail)
+
+
 def _fmt(v: float, d: int = 2) -> str:
     s = f"{v:,.{d}f}" if not float(v).is_integer() or d else f"{int(v):,}"
     return s.replace(",", "\0").replace(".", ",").replace("\0", ".")
@@ -537,6 +573,9 @@ def _base_for(art: Article, r: Fig, part: Fig) -> tuple[float | None, list[Fig],
     nxt = [f for f in s.figs if f.start >= r.end]
     if nxt and not nxt[0].is_rate and cfg.rule["checks.in_total"].fullmatch(text, r.end, nxt[0].start):
         return nxt[0].value, [nxt[0]], f"the sentence says «trong tổng số» {nxt[0].text}", None
+    if nxt and not nxt[0].is_rate and nxt[0].unit == part.unit \
+            and cfg.rule["checks.target_base"].fullmatch(text, r.end, nxt[0].start):
+        return nxt[0].value, [nxt[0]], f"the rate is of the target named after it ({nxt[0].text})", None
     if cfg.rule["checks.base.named"].match(after):
         return None, [], "", f"it is a share of «{after.strip(' .,;(')[:50]}», which the article does not give as a count"
     metric = Article.kind(part)
@@ -644,8 +683,15 @@ def _rate_checks(art: Article) -> list[Check]:
                 continue
             computed = part.value / whole_v * 100
             d = decimals_of(r.text)
-            judge = equivalent_verdict if part is r.equivalent and not part.total else rate_verdict
-            status = judge(computed, r.value, d, r.qualifier)
+            equivalent = part is r.equivalent and not part.total
+            dp = half_unit(part)
+            dw = next((half_unit(f) for f in used if f.value == whole_v), 0.0)
+            if dp or dw:  # figures written with a scale word: only as precise as written
+                lo, hi = (part.value - dp) / (whole_v + dw) * 100, (part.value + dp) / max(whole_v - dw, 1e-9) * 100
+                status = interval_verdict(lo, hi, r.value, d, r.qualifier, equivalent=equivalent)
+            else:
+                judge = equivalent_verdict if equivalent else rate_verdict
+                status = judge(computed, r.value, d, r.qualifier)
             exp = round(computed, max(d, 2))
             qual = "" if r.qualifier == "exact" else f" ({r.text.split()[0]})"
             msg = (f"{_n(part.value)} of {_n(whole_v)} is {_fmt(computed, d + 2)}%; the article states {_fmt(r.value, d)}%{qual}"
@@ -745,7 +791,8 @@ def _sum_of(art: Article, w: Fig, parts: list[Fig], how: str) -> Check | None:
     unit = w.unit or ""
     names = " + ".join(f"«{c if c.startswith('cấp ') else metric_label(c).lower()}»" for c in cats)
     reason = f"{how}; {names} make up «{metric_label(Article.kind(w)).lower()}»" + ("" if kind == "complete" else " (when every one is listed)")
-    if abs(total - whole) < 1e-9:
+    slack = half_unit(w) + sum(half_unit(p) for p in mine)  # "1,2 triệu" is 1,2 ± 0,05 million
+    if abs(total - whole) <= slack + 1e-9:
         return _record(ctx, "sum", "ok", [w, *mine], total, whole, f"{terms} = {_n(total)} {unit}, as stated.", reason, w)
     if unknown:
         return None  # a part whose kind is not known may make up the difference
@@ -774,10 +821,12 @@ def _target_checks(art: Article) -> list[Check]:
             if len(actuals) != 1:
                 continue
             a = actuals[0]
+            if s.figs.index(t) - s.figs.index(a) != 1 or not a.exact:
+                continue  # another figure between them, or an approximate one: the claim may be of that
             between = text[a.end:t.start]
             if claims["exceeds"].search(between):
                 claim, ok = "exceeds", a.value > t.value
-            elif claims["meets"].search(between) or claims["exceeds"].search(text, s.start, s.end):
+            elif claims["meets"].search(between):
                 claim, ok = "meets", a.value >= t.value
             else:
                 continue  # a target stated without a claim about it: nothing to verify

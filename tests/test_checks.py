@@ -451,6 +451,35 @@ def test_resolved_among_received_shape(period, subject, received, frac, d, alter
         assert cs[0]["status"] == "mismatch", (text, cs)
 
 
+def millions(n: int, d: int) -> str:
+    """A count the way a report rounds it: "1,2 triệu", "34 triệu"."""
+    return pct(n / 1_000_000, d) + " triệu"
+
+
+@SETTINGS
+@given(received=st.integers(2_000_000, 60_000_000), frac=st.floats(0.5, 1.0), d_count=st.sampled_from([0, 1, 2]),
+       d_rate=st.sampled_from([0, 1, 2]), off=st.sampled_from([0, 12]))
+def test_counts_rounded_to_millions(received, frac, d_count, d_rate, off):
+    # the rate comes from the exact counts, the counts are written rounded: that is no mismatch;
+    # a rate twelve points off still is
+    resolved = int(received * frac)
+    rate = resolved / received * 100 - off
+    text = (f"Năm 2023, tỉnh tiếp nhận {millions(received, d_count)} hồ sơ, "
+            f"đã giải quyết {millions(resolved, d_count)} hồ sơ, đạt {pct(rate, d_rate)}%.")
+    cs = [c for c in made(checks_of(text)) if c["check"] == "rate"]
+    assert len(cs) == 1, (text, cs)
+    if not off:
+        assert cs[0]["status"] != "mismatch", (text, cs)
+        return
+    # what the written counts allow: a share anywhere in [lo, hi]
+    half = 0.5 * 10 ** (6 - d_count)
+    r_w, s_w = (float(pct(n / 1_000_000, d_count).replace(",", ".")) * 1_000_000 for n in (received, resolved))
+    lo, hi = (s_w - half) / (r_w + half) * 100, (s_w + half) / (r_w - half) * 100
+    stated, unit = float(pct(rate, d_rate).replace(",", ".")), 10 ** -d_rate
+    if stated < lo - unit or stated > hi + unit:
+        assert cs[0]["status"] == "mismatch", (text, cs)
+
+
 @SETTINGS
 @given(period=periods, subject=subjects, received=st.integers(1000, 90000), resolved_frac=st.floats(0.3, 1.0),
        on_time_frac=st.floats(0.5, 1.0), d=st.sampled_from([0, 1, 2]),
