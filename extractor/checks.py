@@ -860,6 +860,27 @@ def _place_in_sentence(rec: dict[str, Any]) -> str | None:
     return None
 
 
+def _scope_words(rec: dict[str, Any]) -> frozenset[str]:
+    """The words of a figure's own clause and unit that could narrow what it counts: its
+    clause up to the figure and the words after it up to the next comma, without the place's
+    name, numbers and the syllables of `conflict_neutral` (patterns/checks.yaml)."""
+    sentence = rec.get("sentence") or ""
+    at = rec["start"] - rec.get("sentence_start", rec["start"])
+    end = at + len(rec.get("text") or "")
+    lo = max((m.end() for m in regex.finditer(r"[,;:(]", sentence[:at])), default=0)
+    hi = next((m.start() for m in regex.finditer(r"[,;:().]", sentence[end:])), len(sentence) - end) + end
+    place = set(regex.findall(r"\p{L}+", fold(rec.get("locality"))))
+    neutral = _neutral()
+    return frozenset(w for w in regex.findall(r"\p{L}+", fold(sentence[lo:hi])) if w not in neutral and w not in place)
+
+
+@lru_cache(maxsize=1)
+def _neutral() -> frozenset[str]:
+    from .patterns import lexicon
+
+    return frozenset(fold(w) for w in lexicon()["lists"]["conflict_neutral"])
+
+
 def check_conflicts(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Across articles: the same metric, subject (body, procedure), place, level and period
     reported with different values. The place and the period must be written in the figure's
@@ -890,6 +911,10 @@ def check_conflicts(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         values = sorted({f["value"] for f in reports.values()})
         if len({f["article_id"] for f in reports.values()}) < 2 or len(values) < 2:
             continue
+        words = {id(f): _scope_words(f) for f in reports.values()}
+        if any(a["value"] != b["value"] and words[id(a)] != words[id(b)]
+               for a in reports.values() for b in reports.values()):
+            continue  # "hồ sơ đất đai" against "hồ sơ": words that narrow one of them
         by_value = defaultdict(list)
         for f in figs:
             by_value[f["value"]].append(f["source"])

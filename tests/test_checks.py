@@ -236,6 +236,12 @@ def test_conflicts_need_the_same_subject():
                                     "Năm 2023, cấp xã của tỉnh Hậu Giang tiếp nhận 30.000 hồ sơ."))
     assert not check_conflicts(arts("Năm 2023, tỷ lệ hồ sơ trễ hạn của Sở Tư pháp tỉnh Hậu Giang là 2%.",
                                     "Năm 2023, tỷ lệ hồ sơ trễ hạn của tỉnh Hậu Giang là 0,5%."))
+    # words that narrow one of them ("hồ sơ đất đai") make them different figures
+    assert not check_conflicts(arts("Năm 2023, huyện Kiến Thụy tiếp nhận 1.245 hồ sơ đất đai.",
+                                    "Năm 2023, huyện Kiến Thụy tiếp nhận 12.540 hồ sơ."))
+    # other wording of the same figure does not
+    assert len(check_conflicts(arts("Trong năm 2023, huyện Kiến Thụy đã tiếp nhận tổng số 1.245 hồ sơ.",
+                                    "Năm 2023, toàn huyện Kiến Thụy tiếp nhận 1.254 hồ sơ."))) == 1
     # one article that gives two values for one key says the key is not specific enough
     assert not check_conflicts(arts("Năm 2023, tỉnh Hậu Giang tiếp nhận 508 hồ sơ. Năm 2023, tỉnh Hậu Giang tiếp nhận 23.993 hồ sơ.",
                                     "Năm 2023, tỉnh Hậu Giang tiếp nhận 508 hồ sơ."))
