@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -100,14 +101,80 @@ class Dataset:
             df[c] = pd.to_datetime(df[c], utc=True, errors="coerce", format="ISO8601")
         return df
 
-    def wide(self, run: int | None = None) -> pd.DataFrame:
-        """The comparison table: one row per locality and period, one column per metric
-        (actual figures; the first value when an article states one twice)."""
+    def conflicts(self, run: int | None = None) -> pd.DataFrame:
+        """One row per group of comparable figures that holds more than one distinct value:
+        the same place (province_code, district_code, ward_code, unit_level), year, period and metric,
+        among labelled actual figures (not `other`, not targets) with a place and a period.
+
+        Columns: the group's keys, `place` (one name per place), `values` (the distinct
+        values, sorted), `figures` (their ids), `articles` (how many articles state them)."""
+        f = self._comparable(run)
+        rows = []
+        for key, g in f.groupby(_CELL + ["metric"], dropna=False, sort=True):
+            values = sorted(set(g["value"].tolist()))
+            if len(values) > 1:
+                rows.append({**dict(zip(_CELL + ["metric"], key)), "values": values, "figures": g["id"].tolist(),
+                             "articles": g["article_id"].nunique()})
+        out = pd.DataFrame(rows, columns=[*_CELL, "metric", "values", "figures", "articles"])
+        out = out.replace({"": None})
+        out.insert(0, "place", [_place(r) for r in out.itertuples()])
+        out["year"] = out["year"].astype("Int64")
+        return out
+
+    def _comparable(self, run: int | None) -> pd.DataFrame:
         f = self.figures(run)
-        f = f[(f.metric != "other") & (f.role == "actual")].copy()
-        f["locality"] = f["locality"].fillna(f["province"])
-        return f.pivot_table(index=["province", "locality", "period"], columns="metric", values="value",
-                             aggfunc="first", dropna=False).dropna(how="all").reset_index()
+        f = f[(f.metric != "other") & (f.role == "actual") & f.province_code.notna() & f.period.notna()].copy()
+        for col in ("district_code", "ward_code"):
+            f[col] = f[col].fillna("")  # a province-level figure: no district, grouped as such
+        return f
+
+    def wide(self, run: int | None = None, agg: str | Callable = "mark") -> pd.DataFrame:
+        """The comparison table: one row per place (codes, whatever the spelling) and period,
+        one column per metric, from labelled actual figures with a place and a period.
+
+        A cell that several figures fill with different values is never decided silently:
+        `agg="mark"` (the default) leaves it empty and names its metric in the row's
+        `conflicts` column (see `conflicts()` for the values); `agg="raise"` refuses with
+        ConflictError; any other `agg` ("first", "mean", "median", "max", a function …) is
+        the explicit choice, applied to every cell."""
+        f = self._comparable(run)
+        cell = f.groupby(_CELL + ["metric"], dropna=False, sort=True)["value"]
+        if agg in ("mark", "raise"):
+            n = cell.nunique()
+            clash = n[n > 1]
+            if agg == "raise" and len(clash):
+                raise ConflictError(f"{len(clash)} cells hold more than one value (see Dataset.conflicts()); "
+                                    "pass agg='mark' to leave them empty, or agg='first', 'mean', … to choose")
+            values = cell.first().where(n == 1)
+        else:
+            values = cell.agg(agg)
+            clash = values.iloc[0:0]
+        table = values.unstack("metric")
+        table.columns.name = None
+        marks: dict[tuple, list[str]] = {}
+        for key in clash.index:
+            marks.setdefault(key[:-1], []).append(key[-1])
+        table["conflicts"] = [marks.get(k, []) for k in table.index]
+        table = table.reset_index().replace({"district_code": {"": None}, "ward_code": {"": None}})
+        table.insert(0, "place", [_place(r) for r in table.itertuples()])
+        table["year"] = table["year"].astype("Int64")
+        return table
+
+
+class ConflictError(ValueError):
+    """wide(agg="raise") on a dataset where one cell would hold several values."""
+
+
+_CELL = ["province_code", "district_code", "ward_code", "unit_level", "year", "period"]
+
+
+def _place(row) -> str | None:
+    from .gazetteer import place_label
+
+    label = place_label(row.province_code, row.district_code or None, row.ward_code or None)
+    if row.unit_level == "commune" and not row.ward_code and label:
+        return f"a commune of {label}"  # "Phường 14" of a city whose districts each have one
+    return label
 
 
 def open(path: str | Path) -> Dataset:  # noqa: A001 - the notebook spelling: dataset.open(...)

@@ -13,7 +13,7 @@ import regex
 
 from .numbers import Quantity, blocked_spans, find_quantities
 from .patterns import compile_pattern, load_file, rules
-from .periods import Periods
+from .periods import Periods, period_source, period_year
 from .records import Figure
 
 # what a sentence must contain before any quantity in it is worth labelling
@@ -32,15 +32,6 @@ _LOCALITY = regex.compile(
 
 
 _CLAUSE_END = regex.compile(r"[;.](?:\s|$)")
-# a target cue that governs the rate named right after it ("phấn đấu đảm bảo tỷ lệ …")
-_GOVERNS = regex.compile(r"\s*(?:(?:đảm\s+bảo|nâng|nâng\s+cao|đưa|để|cho)\s+)?", regex.IGNORECASE)
-# a target named right before a count ("so với chỉ tiêu 50 triệu hồ sơ", "kế hoạch giao là")
-_COUNT_TARGET = regex.compile(r"(?:chỉ\s+tiêu|mục\s+tiêu|kế\s+hoạch(?:\s+giao)?|được\s+giao)(?:\s+(?:đề\s+ra|là|đặt\s+ra))?\s*:?\s*$",
-                              regex.IGNORECASE)
-# what says a figure is already reached, not aimed at
-_ACTUAL = regex.compile(r"(?<!\w)(?:đã|hiện|đến\s+nay|năm\s+(?:qua|nay)|thực\s+tế)(?!\w)", regex.IGNORECASE)
-# where what is said of a counted whole begins ("… của Đà Nẵng | đã được trực tuyến hóa")
-_PREDICATE = regex.compile(r"(?<=\s)(?:đã|được|đang|sẽ)\s")
 _OPEN_PAREN = regex.compile(r"\s*\(\s*")
 
 
@@ -84,6 +75,12 @@ def _rules() -> tuple[list[Rule], dict[str, str], dict[str, str], regex.Pattern,
     for count, rate in rate_of.items():
         count_of.setdefault(rate, count)
     return out, rate_of, count_of, compile_pattern(_CONNECTOR_RE_SRC), compile_pattern(_TARGET_RE_SRC)
+
+
+@lru_cache(maxsize=None)
+def _part(name: str) -> regex.Pattern:
+    """A named part of figures.yaml (or the lexicon), compiled once."""
+    return compile_pattern("{%s}" % name)
 
 
 @lru_cache(maxsize=1)
@@ -186,18 +183,18 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
             # a goal is named near its figure ("chỉ tiêu" a sentence away is an indicator), or
             # right before the rate it governs
             if cues and ((len(left) - cues[-1].end() <= 120 and (not heads or cues[-1].end() > heads[-1].start()))
-                         or (heads and _GOVERNS.fullmatch(left, cues[-1].end(), heads[-1].start()))):
+                         or (heads and _part("governs").fullmatch(left, cues[-1].end(), heads[-1].start()))):
                 # "vượt chỉ tiêu … 30%"; "phấn đấu (đảm bảo) tỷ lệ hồ sơ … đạt trên 60%"
                 lab.role = "target"
             elif prev is not None and prev.role == "target" and prev.q.is_percent and not heads \
-                    and not _ACTUAL.search(left):
+                    and not _part("actual").search(left):
                 lab.role = "target"  # "…đạt trên 60%; các dịch vụ khác đạt tối thiểu 30%": the same goal
         # 1. a cue right after the unit (the next quantity's window starts after it); a part of
         #    the whole counted after it takes what is said of that whole ("700 trong tổng số
         #    1.200 dịch vụ công, thủ tục của Đà Nẵng đã được trực tuyến hóa mức 3, 4")
         if q.part_of_next and i + 1 < len(qs):
             whole_right = _CLAUSE_END.split(text[qs[i + 1].end:s_end], maxsplit=1)[0]
-            pred = _PREDICATE.search(whole_right, 0, 80)
+            pred = _part("predicate").search(whole_right, 0, 80)
             rule = _first(cands, "right", whole_right[pred.start():]) if pred else None
         else:
             rule = _first(cands, "right", right)
@@ -227,7 +224,7 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
                 lab.about = len(out) - 1
                 rule = True  # type: ignore[assignment]
         # 3a. a count's target after it: "đạt khoảng 34 triệu hồ sơ (… so với chỉ tiêu 50 triệu hồ sơ)"
-        if rule is None and not q.is_percent and _COUNT_TARGET.search(left):
+        if rule is None and not q.is_percent and _part("count_target").search(left):
             count = next((o for o in reversed(out) if o.q.unit == q.unit), None)
             if count is not None and count.metric != "other":
                 lab.metric, lab.rule, lab.role = count.metric, "figures.target_of_count", "target"
@@ -373,6 +370,9 @@ def extract(ctx) -> list[Figure]:
     periods = Periods(text, _year(ctx.article.published))
     records: list[Figure] = []
     n = 0
+    paras: dict[int, tuple[int, int]] = {}
+    for s in ctx.sentences:
+        paras[s.paragraph] = (paras.get(s.paragraph, (s.start, s.end))[0], s.end)
     indices = _indices(text, ctx.sentences)
     before: list[Labelled] = []   # the labelled quantities of the sentence before
     for sent, index in zip(ctx.sentences, indices):
@@ -392,11 +392,13 @@ def extract(ctx) -> list[Figure]:
             fid = f"{ctx.article.article_id}:f{n}"
             ids.append(fid)
             subject, loc = _subject(text, sent.start, q.start)
+            period = periods.at(q.start, sent.start, sent.end)
             rec = Figure(
                 **ctx.span(q.start, q.end), id=fid, metric=lab.metric, value=_num(q.value), unit=q.unit, qualifier=q.qualifier,
                 total=_num(q.total) if q.total is not None else None, role=lab.role, subject=subject,
                 locality=loc or ctx.article.locality, province=ctx.article.province,
-                period=periods.at(q.start, sent.start, sent.end),
+                period=period, year=period_year(period),
+                period_source=period_source(periods, period, *paras[sent.paragraph], q.start),
                 sentence=sent.text, pattern=lab.rule,
                 about=ids[lab.about] if lab.about is not None else None,
                 sentence_start=sent.start, sentence_end=sent.end,

@@ -56,6 +56,7 @@ class Article:
     locality: str | None = None
     province: str | None = None
     province_2025: str | None = None
+    codes: dict[str, Any] = field(default_factory=dict)   # the place's codes (records.PLACE, places.resolve)
     article_id: str = ""
     extra: dict[str, Any] = field(default_factory=dict)   # reader-specific (lead, tags, page id…)
 
@@ -68,7 +69,8 @@ class Article:
         return records.Article(
             article_id=self.article_id, source=self.source, text=self.text, title=self.title,
             published=self.published, author=self.author, url=self.url, site=self.site, locality=self.locality,
-            province=self.province, province_2025=self.province_2025).to_dict()
+            province=self.province, province_2025=self.province_2025,
+            **{k: self.codes.get(k) for k in records.PLACE if k != "province_2025"}).to_dict()
 
 
 class ReadError(Exception):

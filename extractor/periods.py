@@ -15,8 +15,6 @@ import regex
 from .patterns import rules
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
-# "so với các kỳ báo cáo tháng 7", "so với năm 2014": the period a change is measured from
-_COMPARED = regex.compile(r"so\s+với\s+(?:cùng\s+kỳ\s+)?(?:[^,;.()\d]{0,25}\s)?$", regex.IGNORECASE)
 # "đến năm 2025", "tầm nhìn đến năm 2030": a horizon, not the period a figure is about
 _HORIZON = regex.compile(r"(?:(?<!tính\s+)(?:đến|tới)|tầm\s+nhìn|trước|sau)\s*$", regex.IGNORECASE)
 
@@ -27,6 +25,14 @@ class PeriodMention:
     end: int
     period: str
     rule: str
+
+
+@lru_cache(maxsize=1)
+def _compared():
+    """periods.yaml `compared`: the period a change is measured from ("so với tháng 7")."""
+    from .patterns import compile_pattern, load_file
+
+    return compile_pattern(load_file("periods")["compared"])
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +99,7 @@ class Periods:
                 p = render(tmpl, groups, nearby)
                 if p:
                     taken.append((m.start(), m.end()))
-                    if _COMPARED.search(text, max(0, m.start() - 40), m.start()):
+                    if _compared().search(text, max(0, m.start() - 40), m.start()):
                         continue  # "giảm 3,86% so với tháng 7": the period compared with, no figure's
                     found.append(PeriodMention(m.start(), m.end(), p, rid))
         found.sort(key=lambda p: p.start)
@@ -111,3 +117,30 @@ class Periods:
         if i >= 0:
             return self.mentions[i].period
         return str(self.year) if self.year else None
+
+
+# --- where a figure's period comes from (figures.py writes these beside `period`) --------------
+
+SOURCES = ("stated", "context", "article", "none")
+
+
+def period_year(period: str | None) -> int | None:
+    """The year a period ends in: "2022-H1" -> 2022, "2017-M05" -> 2017, "2015/2023" -> 2023."""
+    years = regex.findall(r"\d{4}", period or "")
+    return int(years[-1]) if years else None
+
+
+def period_source(periods: Periods, period: str | None, para_start: int, para_end: int, pos: int) -> str:
+    """How a figure's period was found: `stated` when its sentence or paragraph
+    [para_start, para_end) names it, `context` when an earlier paragraph does (a heading, the
+    lead), `article` when it is the article's year by default, `none` without a period."""
+    if not period:
+        return "none"
+    starts = periods._starts
+    for p in periods.mentions[bisect_right(starts, para_start - 1):bisect_right(starts, para_end - 1)]:
+        if p.period == period:
+            return "stated"
+    for p in periods.mentions[:bisect_right(starts, pos)]:
+        if p.period == period:
+            return "context"
+    return "article" if periods.year is not None and period == str(periods.year) else "context"

@@ -1,9 +1,9 @@
 """One article from input to records, in one short function: `extract_article`.
 
     read (reading/) -> normalize (normalize.py) -> relevance prefilter (relevance.py)
-    -> place (places.py: locality, province, province_2025) -> sentences (nlp.py)
+    -> place (places.py: locality, province, province_2025, their codes) -> sentences (nlp.py)
     -> figures (figures.py) -> officials, awards, documents, rankings (entities/)
-    -> checks (checks.py)
+    -> the codes of every record's place (places.py) -> checks (checks.py)
 
 Every stage takes the `Context` and returns typed records (`records.py`: `Figure`, `Official`,
 …); `extract_article` hands them out as the plain dicts of the data contract. `safe_extract`
@@ -56,7 +56,7 @@ Stage = Callable[[Context], list[Record]]
 
 
 def _stages() -> list[tuple[str, Stage]]:
-    from . import checks, figures
+    from . import checks, figures, places
     from .entities import awards, documents, officials, rankings
 
     return [
@@ -65,6 +65,7 @@ def _stages() -> list[tuple[str, Stage]]:
         ("awards", awards.extract),
         ("documents", documents.extract),
         ("rankings", rankings.extract),
+        ("place codes", places.add_codes),   # codes of every record's place; returns []
         ("checks", checks.check_article),
     ]
 

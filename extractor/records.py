@@ -61,6 +61,28 @@ def _type_name(t: Any) -> str:
             else str(t)).replace("typing.", "").replace("NoneType", "None")
 
 
+# where a record is: the national codes of the unit its place names (gazetteer.codes), its level
+# and the province since July 2025; declared once here, added to each kind that has a place
+PLACE: dict[str, tuple[Column, str]] = {
+    "province_code": (TEXT, 'national code of the province, 63-province structure ("79" Hồ Chí Minh City, '
+                            '"01" Hà Nội), the same whatever the spelling'),
+    "district_code": (TEXT, 'national code of the district ("760" Quận 1), for a district or a commune in one'),
+    "ward_code": (TEXT, "national code of the commune (phường, xã, thị trấn), for a commune"),
+    "unit_level": (TEXT, "national, province, district or commune"),
+    "province_2025": (TEXT, "the province the place belongs to since July 2025"),
+    "province_2025_code": (TEXT, "national code of that province"),
+}
+
+
+def placed(cls):
+    """Class decorator (under @dataclass): the PLACE fields a kind does not declare itself, last."""
+    for name, (column, doc) in PLACE.items():
+        if name not in cls.__dict__.get("__annotations__", {}):
+            cls.__annotations__[name] = str | None
+            setattr(cls, name, col(column, doc))
+    return cls
+
+
 @dataclass(kw_only=True, slots=True)
 class Record:
     """What every record has: its kind, the article it belongs to and the input it came from."""
@@ -95,6 +117,7 @@ class Span(Record):
 
 
 @dataclass(kw_only=True, slots=True)
+@placed
 class Article(Record):
     kind = "article"
     table = "articles"
@@ -112,6 +135,7 @@ class Article(Record):
 
 
 @dataclass(kw_only=True, slots=True)
+@placed
 class Figure(Span):
     kind = "figure"
     table = "figures"
@@ -124,9 +148,12 @@ class Figure(Span):
     total: int | float | None = col(REAL, "the whole when the text writes a/b (36.075/36.466 hồ sơ)")
     role: str = col(TEXT, "actual, or target for a goal or quota")
     subject: str | None = col(TEXT, "whose figure (Bộ phận Một cửa phường, xã; cấp xã)")
-    locality: str | None = col(TEXT, "the place it is about, as written (else the article's)")
-    province: str | None = col(TEXT, "the article's province")
+    locality: str | None = col(TEXT, "the place it is about, as written (its subject's, else the article's)")
+    province: str | None = col(TEXT, "the province of that place (else the article's)")
     period: str | None = col(TEXT, "2022, 2024-Q1, 2022-H1, 2023-M03, 2015/2023; else the article's year")
+    year: int | None = col(INTEGER, "the year the period ends in (2015/2023 -> 2023)")
+    period_source: str | None = col(TEXT, "stated (its sentence or paragraph names the period), context (an earlier "
+                                          "paragraph does), article (the article's year by default) or none")
     sentence: str | None = col(TEXT, "the sentence it was read from")
     pattern: str | None = col(TEXT, "the rule that labelled it (patterns/figures.yaml)")
     about: str | None = col(TEXT, "for a rate that follows a count, the id of that count")
@@ -135,6 +162,7 @@ class Figure(Span):
 
 
 @dataclass(kw_only=True, slots=True)
+@placed
 class Official(Span):
     kind = "official"
     table = "officials"
@@ -172,6 +200,7 @@ class Document(Span):
 
 
 @dataclass(kw_only=True, slots=True)
+@placed
 class Ranking(Span):
     kind = "ranking"
     table = "rankings"

@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from . import db_option
+
 METADATA = Path(__file__).resolve().parent.parent / "datasette" / "metadata.yaml"
 
 
@@ -42,7 +44,7 @@ def datasette_command(db: str, host: str, port: int, metadata_path: str) -> list
 
 
 @click.command("browse")
-@click.option("--db", default="cchc.sqlite", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@db_option(must_exist=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
 def command(db, host, port):

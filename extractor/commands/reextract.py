@@ -5,9 +5,11 @@ import sys
 
 import click
 
+from . import db_option
+
 
 @click.command("reextract")
-@click.option("--db", required=True, type=click.Path(exists=True, dir_okay=False))
+@db_option(must_exist=True, help="The SQLite dataset to re-extract (read, and written as a new run).")
 @click.option("--from-pages", is_flag=True, help="Read stored raw pages again (when the HTML reader improved).")
 @click.option("--quiet", "-q", is_flag=True)
 def command(db, from_pages, quiet):

@@ -35,7 +35,6 @@ _ADMIN_BEFORE = regex.compile(r"(?:\b(?:TP\.?|Tp\.?|tỉnh|Tỉnh|huyện|Huyệ
 # inside a body's name ("Sở Lao động - Thương binh và Xã hội" goes on; "… - đã đề cập" ends)
 _PHRASE_END = regex.compile(r"[,;:()\n]|(?<!\b(?:TP|Tp|Q|P|TX|T\.Ư|Th|TS|ThS))\.|\s*[-–—]\s*")
 # between a title and its holder's name: a comma, or a military rank ("Bộ trưởng Quốc phòng Đại tướng Phan Văn Giang")
-_RANK_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])((?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy))\s+$", regex.I)
 _RANK_GAP = regex.compile(r"\s*(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\s+)?", regex.I)
 # between a title and the name it introduces: a comma, a rank, or a dash with ông/bà
 # ("Chủ tịch UBND quận 1 - ông Trần Thế Thuận")
@@ -76,6 +75,11 @@ def _bodies():
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < pos < e for s, e in spans)
+
+
+@lru_cache(maxsize=1)
+def _rank_before():
+    return compile_pattern(r"(?<![\p{L}\p{M}])(\L<ranks>)\s+$")
 
 
 @lru_cache(maxsize=1)
@@ -296,7 +300,7 @@ def mentions(text: str, s_start: int, s_end: int, title_hits: list[tuple[int, in
             pos = nxt.end() if nxt else None
         m.titles = [_SPACES.sub(" ", t).strip(" -–—") for t in m.titles if t.strip()]
         if m.titles and any(_is_official_title(t) for t in m.titles):
-            rank = _RANK_BEFORE.search(text, max(s_start, ns - 20), ns)
+            rank = _rank_before().search(text, max(s_start, ns - 20), ns)
             if rank:  # "Thượng tá Nguyễn Đức Nghiệm, phó trưởng Phòng …": the rank is a title too
                 m.titles.insert(len(chain), rank.group(1))
                 m.start = min(m.start, rank.start(1))

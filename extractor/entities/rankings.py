@@ -19,8 +19,6 @@ from ..records import Ranking
 # "chỉ số cải cách hành chính 2015", "Chỉ số CCHC (PAR Index) 2023": the year right after the index
 _YEAR_AFTER = regex.compile(r"\s*(?:\([^)]{0,20}\)\s*)?((?:19|20)\d\d)\b")
 _YEAR = regex.compile(r"\b(?i:năm)\s+((?:19|20)\d\d)\b")
-# "so với năm 2022": the year of a comparison, not of the ranking
-_COMPARED = regex.compile(r"(?:so\s+với|hơn|từ)\s*$", regex.IGNORECASE)
 
 
 @dataclass
@@ -59,6 +57,7 @@ def _data():
         "self": compile_pattern(data["self"]),
         "clause": compile_pattern(data["clause"]),
         "year_before": compile_pattern(data["year_before_position"]),
+        "compared": compile_pattern(data["compared"]),
         "cities": frozenset(fold(c) for c in load_file("places")["centrally_run_cities"]),
     }
 
@@ -213,7 +212,7 @@ def _sentence_year(text: str, found: tuple[str, int, int], current: int | None) 
     if y is None:
         y = next(reversed(list(_YEAR.finditer(text, 0, found[1]))), None)
     if y is None:
-        y = next((m for m in _YEAR.finditer(text, found[1]) if not _COMPARED.search(text, 0, m.start())), None)
+        y = next((m for m in _YEAR.finditer(text, found[1]) if not _data()["compared"].search(text, 0, m.start())), None)
     return int(y.group(1)) if y else current
 
 
