@@ -93,7 +93,7 @@ CREATE TABLE IF NOT EXISTS extractions (
 {''.join(_record_table(k) for k in records.RECORD_KINDS)}CREATE INDEX IF NOT EXISTS figures_metric ON figures(metric);
 CREATE TABLE IF NOT EXISTS frontier (
   url TEXT PRIMARY KEY, source TEXT, depth INTEGER DEFAULT 0, kind TEXT, status TEXT NOT NULL DEFAULT 'queued',
-  added_at TEXT, done_at TEXT, error TEXT);
+  added_at TEXT, done_at TEXT, error TEXT, attempts INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS frontier_status ON frontier(status);
 CREATE VIEW IF NOT EXISTS latest_extractions AS
   SELECT article_id, MAX(run_id) AS run_id FROM extractions GROUP BY article_id;
@@ -179,6 +179,8 @@ class Store:
                 self.db.executescript(SCHEMA)
                 self._add_new_columns()
                 self._enable_search()
+                if "attempts" not in {r[1] for r in self.db.execute("PRAGMA table_info(frontier)")}:
+                    self.db.execute("ALTER TABLE frontier ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
                 return
             except sqlite3.OperationalError as e:
                 if "locked" not in str(e) or n == attempts - 1:
@@ -415,20 +417,24 @@ class Store:
                 added += cur.rowcount
         return added
 
-    def frontier_next(self, n: int = 100, source: str | None = None) -> list[dict[str, Any]]:
-        q = "SELECT url, source, depth, kind FROM frontier WHERE status = 'queued'"
-        args: tuple = ()
+    def frontier_next(self, n: int = 100, source: str | None = None, retry_below: int = 0) -> list[dict[str, Any]]:
+        """Queued URLs, and failed ones tried fewer than `retry_below` times."""
+        q = "SELECT url, source, depth, kind FROM frontier WHERE (status = 'queued' OR (status = 'failed' AND attempts < ?))"
+        args: tuple = (retry_below,)
         if source:
             q += " AND source = ?"
-            args = (source,)
+            args += (source,)
         return [dict(r) for r in self.db.execute(q + " ORDER BY rowid LIMIT ?", (*args, n))]
 
-    def frontier_done(self, url: str, status: str = "done", error: str | None = None) -> None:
+    def frontier_done(self, url: str, status: str = "done", error: str | None = None, kind: str | None = None) -> None:
+        """A URL's outcome; a failure counts one more attempt."""
+        failed = int(status == "failed")
         with self.db:
-            self.db.execute("INSERT INTO frontier (url, status, added_at, done_at, error) VALUES (?, ?, ?, ?, ?) "
-                            "ON CONFLICT(url) DO UPDATE SET status = excluded.status, done_at = excluded.done_at, "
-                            "error = excluded.error", (url, status, now(), now(), error))
+            self.db.execute("INSERT INTO frontier (url, kind, status, added_at, done_at, error, attempts) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET status = excluded.status, "
+                            "done_at = excluded.done_at, error = excluded.error, kind = COALESCE(excluded.kind, kind), "
+                            "attempts = attempts + excluded.attempts", (url, kind, status, now(), now(), error, failed))
 
-    def seen(self, url: str) -> bool:
-        row = self.db.execute("SELECT status FROM frontier WHERE url = ?", (url,)).fetchone()
-        return row is not None and row["status"] != "queued"
+    def frontier_row(self, url: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM frontier WHERE url = ?", (url,)).fetchone()
+        return dict(row) if row else None

@@ -1,6 +1,7 @@
 """cchc extract PATH... : read articles and write their records."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -29,7 +30,8 @@ def _kinds(ctx, param, value):
               help="Write only these kinds of record (e.g. figure,check); the dataset (--db) still keeps all.")
 @click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes (output identical to 1).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
-def command(inputs, fmt, output, db, kinds, jobs, quiet):
+@click.option("--allow-private", is_flag=True, help="Fetch URLs on loopback and private addresses too (local testing).")
+def command(inputs, fmt, output, db, kinds, jobs, quiet, allow_private):
     """Extract records from files, folders, JSON Lines, WARC files, URLs or '-' (stdin).
 
     Records are the JSON Lines of the data contract (article, figure, official, award,
@@ -43,6 +45,9 @@ def command(inputs, fmt, output, db, kinds, jobs, quiet):
     from ..model import ReadError
     from ..output import Writer
     from ..progress import Progress
+
+    if allow_private:  # read by reading.fetch, in this process and in its workers
+        os.environ["CCHC_ALLOW_PRIVATE"] = "1"
 
     out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
     writer = Writer(fmt, out)

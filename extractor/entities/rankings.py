@@ -6,7 +6,7 @@ it names ("lần lượt xếp thứ 2, thứ 3" takes them in order). Rules: pa
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import regex
@@ -58,6 +58,7 @@ def _data():
         "clause": compile_pattern(data["clause"]),
         "year_before": compile_pattern(data["year_before_position"]),
         "compared": compile_pattern(data["compared"]),
+        "both": compile_pattern(data["both"]),
         "cities": frozenset(fold(c) for c in load_file("places")["centrally_run_cities"]),
     }
 
@@ -242,6 +243,7 @@ def extract(ctx) -> list[Ranking]:
     for s in ctx.sentences:
         if s.paragraph != para:
             para, level = s.paragraph, None
+        first_here = len(out)
         found = _last(indices, s.text)
         if not found and _res()[7].search(s.text):
             index = None  # "Chỉ số sẵn sàng cho phát triển CNTT": another index altogether
@@ -305,6 +307,15 @@ def extract(ctx) -> list[Ranking]:
                     continue
                 last_rank += 1
                 add(es, ee, name, _level_of(name, level), sent_year, last_rank, None)
+        if len(out) > first_here and data["both"].search(s.text):
+            # "vị trí quán quân ở cả hai bảng xếp hạng: PAR Index và SIPAS": each index named
+            others = {name for name, pat in indices if name != index and pat.search(s.text)}
+            for rec in out[first_here:len(out)]:
+                for other in sorted(others):
+                    key = (other, rec.entity, rec.rank, rec.from_bottom, rec.year)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(replace(rec, index=other))
     return out
 
 

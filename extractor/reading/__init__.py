@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..model import Article, ReadError
+from .fetch import fetch_url  # one URL for `cchc extract URL`: deadline, size cap, address rules
 
 TEXT_EXT = (".txt",)
 HTML_EXT = (".html", ".htm", ".shtml")
@@ -20,8 +21,6 @@ WARC_EXT = (".warc", ".warc.gz", ".arc", ".arc.gz")
 KNOWN_EXT = TEXT_EXT + HTML_EXT + JSONL_EXT + WARC_EXT
 # annotation files that sit beside articles (e.g. corpus/gold/seeds.gold.jsonl) are not input
 SKIP_SUFFIXES = (".gold.jsonl",)
-
-USER_AGENT = "cchc/0.1 (+https://github.com/cchc-project/cchc; administrative-reform research)"
 
 
 def _decode_text(data: bytes, source: str) -> str:
@@ -81,19 +80,6 @@ def _read_bytes(data: bytes, source: str, kind: str, url: str | None = None) -> 
             yield read_text_bytes(data, source)
     except ReadError as e:
         yield e
-
-
-def fetch_url(url: str, timeout: float = 30.0) -> tuple[bytes, str]:
-    """Fetch one page (for `cchc extract URL`). Returns (body, final URL)."""
-    import gzip
-    import urllib.request
-
-    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - http(s) only, checked by caller
-        body = resp.read()
-        if resp.headers.get("Content-Encoding", "").lower() == "gzip":
-            body = gzip.decompress(body)
-        return body, resp.geturl()
 
 
 def _walk(folder: Path) -> Iterator[Path]:
