@@ -27,12 +27,12 @@ def _init_worker() -> None:
 def _pack(item: Any) -> Any:
     """ReadError is an exception whose __init__ takes two arguments: it does not survive
     pickling (and a result that cannot be unpickled hangs a Pool), so it travels as a tuple."""
-    return ("\0ReadError", item.source, item.reason) if isinstance(item, ReadError) else item
+    return ("\0ReadError", item.source, item.reason, type(item)) if isinstance(item, ReadError) else item
 
 
 def _unpack(item: Any) -> Any:
-    if isinstance(item, tuple) and len(item) == 3 and item[0] == "\0ReadError":
-        return ReadError(item[1], item[2])
+    if isinstance(item, tuple) and len(item) == 4 and item[0] == "\0ReadError":
+        return item[3](item[1], item[2])  # a ReadError, or a ReadWarning (still reported as a warning)
     return item
 
 

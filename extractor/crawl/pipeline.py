@@ -38,7 +38,7 @@ class ArticlePipeline:
         if st.warc is not None:
             st.warc.write(item)
         try:
-            article = read_html(item["body"], url, url=url, site_entry=st.source)
+            article = read_html(item["body"], url, url=url, site_entry=st.source, fetched_at=item.get("fetched_at"))
         except ReadError as e:
             st.count("not_articles")
             return "skipped", e.reason

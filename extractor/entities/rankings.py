@@ -54,6 +54,8 @@ class RankingRules:
     year_before: regex.Pattern                    # a year right before a position
     compared: regex.Pattern                       # "so với năm 2022": a comparison's year
     both: regex.Pattern                           # "ở cả hai bảng xếp hạng": a position of both indices named
+    refers: regex.Pattern                         # a sentence that goes on from a ranking ("danh sách này")
+    other_topic: regex.Pattern                    # a rank about something else ("về thu hút đầu tư")
     ordinals: dict[str, int]                      # "thứ tư" -> 4 (numbers.yaml)
     aliases: dict[str, str]                       # "NHNN" -> "Ngân hàng Nhà nước"
     alias_re: regex.Pattern
@@ -88,6 +90,8 @@ def _rules() -> RankingRules:
         year_before=compile_pattern(data["year_before_position"]),
         compared=compile_pattern(data["compared"]),
         both=compile_pattern(data["both"]),
+        refers=compile_pattern(data["refers"]),
+        other_topic=compile_pattern(data["other_topic"]),
         ordinals={k.casefold(): v for k, v in table("ordinal_words").items()},
         aliases=dict(data["entity_aliases"]),
         alias_re=whole_words(data["entity_aliases"], guard=r"\p{L}\p{M}&"),
@@ -248,6 +252,7 @@ def extract(ctx) -> list[Ranking]:
     seen: set[tuple] = set()
     para = -1
     last_rank: int | None = None   # the last rank from the top, for "tiếp theo là A, B"
+    index_para, ranked_before = -1, False   # where the index was named; the sentence before ranked
 
     def add(start: int, end: int, name: str, lvl: str | None, yr: int | None, rank: int | None,
             from_bottom: int | None) -> None:
@@ -277,6 +282,15 @@ def extract(ctx) -> list[Ranking]:
         if lv:
             level = lv[0]
         if index is None:
+            continue
+        if found:
+            index_para, ranked_before = s.paragraph, True
+        elif not (s.paragraph == index_para or ranked_before or r.refers.search(s.text)) \
+                or r.other_topic.search(s.text):
+            # a sentence that names no index ranks by it only where it goes on from it: in its
+            # paragraph, right after a ranking, or saying so ("danh sách này"); never "đứng thứ 2
+            # cả nước về thu hút đầu tư"
+            ranked_before = False
             continue
         sent_year = year or _article_year(ctx)
         bounds = [s.start] + [s.start + m.end() for m in r.clause.finditer(s.text)] + [s.end]
@@ -326,6 +340,7 @@ def extract(ctx) -> list[Ranking]:
                     continue
                 last_rank += 1
                 add(es, ee, name, _level_of(name, level), sent_year, last_rank, None)
+        ranked_before = len(out) > first_here or bool(found)
         if len(out) > first_here and r.both.search(s.text):
             # "vị trí quán quân ở cả hai bảng xếp hạng: PAR Index và SIPAS": each index named
             others = {name for name, pat in indices if name != index and pat.search(s.text)}
