@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import regex
 
-from .patterns import compile_pattern, expand, load_file, rules, table
+from .patterns import alternation, compile_pattern, expand, load_file, rules, table
 from .patterns import words as word_list
 
 _NUMBER_SHAPE = re.compile(r"\d+(?:[.,]\d+)*")
@@ -148,10 +148,8 @@ def _units() -> tuple[regex.Pattern, dict[str, tuple[str, str]]]:
     table = {}
     for written, (canon, cls) in (load_file("numbers").get("units") or {}).items():
         table[regex.sub(r"\s+", " ", written.casefold())] = (canon, cls)
-    alts = sorted(table, key=len, reverse=True)
-    pat = regex.compile(r"\s*(?:(?P<pct>%|" + expand("{percent_words}") + r")|(?P<unit>" +
-                        "|".join(regex.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")(?!\w))",
-                        regex.IGNORECASE)
+    pat = regex.compile(r"\s*(?:(?P<pct>%|" + expand("{percent_words}") + r")|(?P<unit>" + alternation(table)
+                        + r")(?!\w))", regex.IGNORECASE)
     return pat, table
 
 
