@@ -113,6 +113,7 @@ def score(gold: list[dict], pred: list[dict]) -> dict[str, Any]:
     G, P = defaultdict(set), defaultdict(set)
     gattr, pattr = {}, {}
     alias, ignored = {}, defaultdict(list)
+    producers: dict[tuple, set[str]] = defaultdict(set)
     for g in gold:
         if g.get("ignore"):
             ignored[(g["kind"], g["doc"])].append(g)
@@ -133,6 +134,8 @@ def score(gold: list[dict], pred: list[dict]) -> dict[str, Any]:
         k = alias.get((d, k), k)
         P[(r["kind"], d)].add(k)
         pattr.setdefault((r["kind"], d, k), r)
+        if r["kind"] == "figure":
+            producers[(d, k)].add(r.get("pattern") or "none")
     result, misses = {}, []
     for kind in KINDS:
         tp = fp = fn = 0
@@ -185,7 +188,44 @@ def score(gold: list[dict], pred: list[dict]) -> dict[str, Any]:
     return dict(kinds=result, overall=dict(precision=round(p_all, 3), recall=round(r_all, 3), f1=round(f_all, 3)),
                 attributes={k: f"{a}/{n}" for k, (a, n) in sorted(agree.items())},
                 article={k: f"{a}/{n}" for k, (a, n) in meta.items()},
-                offsets=dict(checked=checked, wrong=bad), misses=misses)
+                offsets=dict(checked=checked, wrong=bad), misses=misses,
+                **_breakdowns(docs, G, P, producers))
+
+
+def _breakdowns(docs, G, P, producers) -> dict[str, Any]:
+    """Figure P/R per metric (a miss counts against the gold metric, a spurious key against the
+    predicted one) and what each rule gains (keys it found that are right) and costs (keys it
+    found that are wrong). Not part of the reference scorer's summary."""
+    per_metric: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    per_rule: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for d in sorted(docs):
+        g, p = G[("figure", d)], P[("figure", d)]
+        for k in g & p:
+            per_metric[k[0]][0] += 1
+        for k in p - g:
+            per_metric[k[0]][1] += 1
+        for k in g - p:
+            per_metric[k[0]][2] += 1
+        for k in p:
+            for rule in producers[(d, k)]:
+                per_rule[rule][0 if k in g else 1] += 1
+
+    def row(tp: int, fp: int, fn: int) -> dict[str, Any]:
+        prec, rec, f1 = _prf(tp, fp, fn)
+        return dict(tp=tp, fp=fp, fn=fn, precision=round(prec, 3), recall=round(rec, 3), f1=round(f1, 3))
+
+    return dict(metrics={m: row(*v) for m, v in sorted(per_metric.items())},
+                patterns={r: dict(right=v[0], wrong=v[1]) for r, v in sorted(per_rule.items())})
+
+
+def format_breakdowns(s: dict[str, Any]) -> str:
+    lines = ["", f"{'metric':28} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
+    for m, v in s["metrics"].items():
+        lines.append(f"{m:28} {v['precision']:6.3f} {v['recall']:6.3f} {v['f1']:6.3f} {v['tp']:5} {v['fp']:5} {v['fn']:5}")
+    lines += ["", f"{'pattern (figure keys it produced)':44} {'right':>6} {'wrong':>6}"]
+    for r, v in sorted(s["patterns"].items(), key=lambda x: (-x[1]["right"] - x[1]["wrong"], x[0])):
+        lines.append(f"{r:44} {v['right']:6} {v['wrong']:6}")
+    return "\n".join(lines)
 
 
 def format_summary(s: dict[str, Any], verbose: bool = False) -> str:

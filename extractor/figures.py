@@ -50,6 +50,9 @@ class Rule:
     default: bool
     priority: int
     order: int
+    index_metric: dict[str, str] | None = None   # the metric is the index's (scores.index)
+    veto: regex.Pattern | None = None             # anywhere in the clause before: this rule wins
+    unless_before: regex.Pattern | None = None    # anywhere earlier in the sentence: not this rule
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +65,8 @@ def _rules() -> tuple[list[Rule], dict[str, str], dict[str, str], regex.Pattern,
             unit_text=compile_pattern(r["unit_text"]) if r.get("unit_text") else None,
             requires=compile_pattern(r["requires"]) if r.get("requires") else None,
             allow_delta=bool(r.get("allow_delta")), default=bool(r.get("default")), priority=int(r.get("priority", 0)), order=n,
+            index_metric=r.get("index_metric"), veto=compile_pattern(r["veto"]) if r.get("veto") else None,
+            unless_before=compile_pattern(r["unless_before"]) if r.get("unless_before") else None,
         ))
     rate_of = dict(load_file("figures").get("rate_of") or {})
     count_of = {}
@@ -131,9 +136,13 @@ def _first(cands: list[Rule], attr: str, window: str) -> Rule | None:
     return max(hits, key=lambda r: (r.priority, -r.order))
 
 
-def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity]) -> list[Labelled]:
-    """Label the quantities of one sentence (in order)."""
+def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], index: str | None = None) -> list[Labelled]:
+    """Label the quantities of one sentence (in order). `index`: the index the sentence scores
+    bodies on (figures.extract decides), whose scores scores.index labels."""
     all_rules, rate_of, count_of, connector, target_re = _rules()
+    index_rules = [r for r in all_rules if r.index_metric]
+    vetoes = [r for r in all_rules if r.veto is not None]
+    all_rules = [r for r in all_rules if not r.index_metric and r.veto is None]
     out: list[Labelled] = []
     consumed = s_start
     for i, q in enumerate(qs):
@@ -145,6 +154,11 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity]) -> l
         sentence_left = text[s_start:q.start]
         delta = "up" if _delta_up().search(left) else "down" if _delta_down().search(left) else None
         cands = [r for r in all_rules if _applies(r, q, text[s_start:s_end], delta)]
+        veto = next((r for r in vetoes if q.unit_class in r.units and r.veto.search(left)), None)
+        if veto is not None:
+            lab.metric, lab.rule = veto.metric, veto.id
+            out.append(lab)
+            continue
 
         if q.is_percent:
             cues = list(target_re.finditer(left))
@@ -155,11 +169,14 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity]) -> l
         rule = _first(cands, "right", right)
         if rule is not None:
             consumed = q.end + rule.right.search(right).end()
-        # 2. a rate's own description after "tỷ lệ" / "chỉ số"
+        # 2. a rate's own description after "tỷ lệ" / "chỉ số" (a count in between does not
+        #    end it: "tỷ lệ hài lòng … ở 6 lĩnh vực nằm trong khoảng 73,7% …"; a rate does)
         if rule is None and q.is_percent:
-            heads = list(_rate_head().finditer(left))
+            last_rate = next((o for o in reversed(out) if o.q.is_percent), None)
+            rate_left = text[max(consumed, last_rate.q.end if last_rate else s_start):q.start]
+            heads = list(_rate_head().finditer(rate_left))
             if heads:
-                phrase = left[heads[-1].end():]
+                phrase = rate_left[heads[-1].end():]
                 hits = [r for r in cands if r.phrase is not None and r.phrase.search(phrase)]
                 if hits:
                     rule = max(hits, key=lambda r: (r.priority, -r.order))
@@ -180,6 +197,15 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity]) -> l
                 and len(left) < 40 and not _rate_head().search(left) and not delta:
             lab.metric, lab.rule, lab.role = prev.metric, "figures.rate_list", prev.role
             rule = True  # type: ignore[assignment]
+        # 3c. a body's score on the index the sentence is about
+        if rule is None and index is not None and q.qualifier == "exact" and not delta:
+            for r in index_rules:
+                if index in r.index_metric and _applies(r, q, text[s_start:s_end], None) \
+                        and (q.unit_class == "score" or (r.left.search(left) and not _rate_head().search(left)
+                                                         and not (r.unless_before and r.unless_before.search(sentence_left)))):
+                    lab.metric, lab.rule = r.index_metric[index], r.id
+                    rule = True  # type: ignore[assignment]
+                    break
         # 4. the nearest cue before the number
         if rule is None:
             rule = _nearest_left(cands, q, left)
@@ -201,7 +227,39 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity]) -> l
             if rule is not None:
                 lab.metric, lab.rule = rule.metric, rule.id
         out.append(lab)
+    _pair_ranges(out)
     return out
+
+
+def _pair_ranges(labs: list[Labelled]) -> None:
+    """The two ends of a range are one metric: the end that found its meaning gives it to the
+    other ("các chỉ số hài lòng trong khoảng 70-90%", "từ 1.000 đến 2.000 hồ sơ được tiếp nhận")."""
+    for lo, hi in zip(labs, labs[1:]):
+        if lo.q.qualifier != "range_low" or hi.q.qualifier != "range_high":
+            continue
+        known = lo if lo.metric != "other" else hi if hi.metric != "other" else None
+        if known is None:
+            continue
+        for end in (lo, hi):
+            if end.metric == "other":
+                end.metric, end.rule, end.role = known.metric, "figures.range", known.role
+
+
+@lru_cache(maxsize=1)
+def _index_metrics() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for r in _rules()[0]:
+        out.update(r.index_metric or {})
+    return out
+
+
+def _indices(text: str, sentences) -> list[str | None]:
+    """The index each sentence is about, when the article names one (entities/rankings.py)."""
+    from .entities.rankings import index_per_sentence, names_an_index
+
+    if not names_an_index(text):
+        return [None] * len(sentences)
+    return index_per_sentence(sentences)
 
 
 def _subject(text: str, s_start: int, pos: int) -> tuple[str | None, str | None]:
@@ -230,11 +288,13 @@ def extract(ctx) -> list[dict[str, Any]]:
     periods = Periods(text, _year(ctx.article.published))
     records: list[dict[str, Any]] = []
     n = 0
-    for sent in ctx.sentences:
-        qs = find_quantities(text, sent.start, sent.end, blocked)
+    indices = _indices(text, ctx.sentences)
+    for sent, index in zip(ctx.sentences, indices):
+        scored = index if index in _index_metrics() else None
+        qs = find_quantities(text, sent.start, sent.end, blocked, bare_scores=scored is not None)
         if not qs:
             continue
-        labelled = label_sentence(text, sent.start, sent.end, qs)
+        labelled = label_sentence(text, sent.start, sent.end, qs, scored)
         ids: list[str] = []
         for lab in labelled:
             q = lab.q

@@ -27,7 +27,7 @@ METRICS = (
     "satisfaction_rate", "awards_collectives", "awards_individuals", "outreach_sessions",
     "feedback_received", "other",
 )
-QUALIFIERS = ("exact", "approx", "more_than", "less_than", "at_least")
+QUALIFIERS = ("exact", "approx", "more_than", "less_than", "at_least", "at_most", "range_low", "range_high")
 ROLES = ("actual", "target")
 
 

@@ -84,28 +84,34 @@ def parse_spelled(words: str) -> float | None:
     ws = words.lower().split()
     if ws == ["một", "nửa"] or ws == ["nửa"]:
         return 0.5
-    total, current, last = 0.0, 0.0, None
+    total, group, last = 0.0, 0.0, None
+    digit: float | None = None     # the last digit word of the group, for "mươi" and "trăm"
+    seen = False                   # the group has a word of its own (so "nghìn" alone is 1000)
     for w in ws:
         if w in _UNITS_DIGIT:
-            d = _UNITS_DIGIT[w]
             if w in ("mốt", "lăm", "nhăm") and last not in ("mươi", "mười"):
                 return None
-            current += d
+            digit = _UNITS_DIGIT[w]
+            group += digit
+            seen = True
         elif w == "mười":
-            current += 10
-        elif w == "mươi":
-            current = (current or 1) * 10 if current < 10 else current * 10
-        elif w == "trăm":
-            current = (current or 1) * 100
+            group += 10
+            digit, seen = None, True
+        elif w in ("mươi", "trăm"):
+            # the digit before multiplies: "ba mươi" 30, "bảy trăm" 700, "không trăm" 0
+            mult = 10 if w == "mươi" else 100
+            d = 1 if digit is None else digit
+            group += d * mult - (digit or 0)
+            digit, seen = None, True
         elif w in ("linh", "lẻ"):
             pass
-        elif w in ("nghìn", "ngàn", "triệu", "tỷ", "tỉ"):
-            total += (current or 1) * SCALES[w]
-            current = 0
+        elif w in SCALES:
+            total += (group if seen else 1) * SCALES[w]
+            group, digit, seen = 0.0, None, False
         else:
             return None
         last = w
-    value = total + current
+    value = total + group
     return value if ws else None
 
 
@@ -135,16 +141,91 @@ def _number_re() -> regex.Pattern:
 def _spelled_re() -> regex.Pattern:
     # two or more number words, or one word other than "một" (too common: "một cửa", "một số")
     return compile_pattern(r"""
-        (?<!\w)(?P<sp>(?:\L<spelled_digit>|\L<spelled_big>|nửa)(?:\s+(?:\L<spelled_digit>|\L<spelled_big>|nửa))*)(?!\w)
+        (?<!\w)(?P<sp>(?:\L<spelled_digit>|\L<spelled_big>|nửa)(?:\s+(?:\L<spelled_digit>|\L<spelled_big>|nửa))*)
+        (?:\s+phẩy\s+(?P<frac>\d+|\L<spelled_digit>(?:\s+\L<spelled_digit>)*)(?:\s+(?P<fscale>\L<scale_words>))?)?(?!\w)
     """)
+
+
+# "hai phẩy 23": the digits belong to the spelled number before them
+_PHAY = regex.compile(r"phẩy\s+$", regex.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def _reader(rid: str) -> dict:
+    return next(r for r in load_file("numbers")["readers"] if r["id"] == rid)
+
+
+@lru_cache(maxsize=None)
+def _reader_re(rid: str, key: str = "regex") -> regex.Pattern:
+    return compile_pattern(_reader(rid)[key])
+
+
+def _range_re() -> regex.Pattern:
+    return _reader_re("numbers.range")
+
+
+def _bare_scores(text: str, start: int, end: int, blocked, taken: list[Quantity]) -> list[Quantity]:
+    """Bare decimals in score positions (numbers.yaml `numbers.bare_score`)."""
+    out: list[Quantity] = []
+    spans = [(q.num_start, q.num_end) for q in taken]
+    left_re, chain_re = _reader_re("numbers.bare_score", "left"), _reader_re("numbers.bare_score", "chain")
+    for m in _reader_re("numbers.bare_score").finditer(text, start, end):
+        s, e = m.start("n"), m.end("n")
+        if any(a <= s < b for a, b in spans) or _inside(blocked, s, e):
+            continue
+        chained = bool(out) and out[-1].num_end <= s and chain_re.search(text[out[-1].num_end:s])
+        if not chained and not left_re.search(text, max(start, s - 40), s):
+            continue
+        value = parse_number(m.group("n"), percent=True)
+        if value is None or not 0 < value <= 100:
+            continue
+        out.append(Quantity(value=value, start=s, end=e, num_start=s, num_end=e, unit=None,
+                            unit_class="score", qualifier="exact", raw=m.group("n")))
+    return out
+
+
+_YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+
+
+def _ranges(text: str, start: int, end: int, blocked: list[tuple[int, int, str]]) -> list[Quantity]:
+    """Ranges of one quantity: two quantities each, `range_low` and `range_high` (numbers.yaml)."""
+    out: list[Quantity] = []
+    for m in _range_re().finditer(text, start, end):
+        if _inside(blocked, m.start("lo"), m.end("lo")) or _inside(blocked, m.start("hi"), m.end("hi")):
+            continue
+        if not (m.group("dash") or m.group("from") or m.group("lopct")):
+            continue  # "10 đến 15": only a range when "từ"/"khoảng" or a % says so
+        if _YEAR_LIKE.fullmatch(m.group("lo")) and _YEAR_LIKE.fullmatch(m.group("hi")):
+            continue
+        unit = _unit_after(text, m.end())
+        if unit is None or (m.group("lopct") and unit[0] != "%"):
+            continue
+        canon, cls, utext, uend = unit
+        pct = canon == "%"
+        scaled = bool(m.group("scale"))
+        lo = parse_number(m.group("lo"), percent=pct, count=not pct, scaled=scaled)
+        hi = parse_number(m.group("hi"), percent=pct, count=not pct, scaled=scaled)
+        if lo is None or hi is None or lo >= hi:
+            continue
+        if scaled:
+            factor = SCALES[m.group("scale").lower()]
+            lo, hi = lo * factor, hi * factor
+        lo_end = m.end("lopct") if m.group("lopct") else m.end("lo")
+        out.append(Quantity(value=lo, start=m.start(), end=lo_end, num_start=m.start("lo"), num_end=m.end("lo"),
+                            unit=canon, unit_class=cls, unit_text=utext, qualifier="range_low",
+                            raw=m.group("lo")))
+        out.append(Quantity(value=hi, start=m.start("hi"), end=uend, num_start=m.start("hi"), num_end=m.end(),
+                            unit=canon, unit_class=cls, unit_text=utext, qualifier="range_high",
+                            raw=text[m.start("hi"):m.end()]))
+    return out
+
+
+_QUALIFIERS = ("at_least", "at_most", "less_than", "more_than", "approx")
 
 
 @lru_cache(maxsize=1)
 def _qualifier_res() -> list[tuple[str, regex.Pattern]]:
-    out = []
-    for q in ("at_least", "more_than", "approx", "less_than"):
-        out.append((q, compile_pattern(r"(?<!\w)(?:\L<q_%s>)\s*(?:là\s+|mức\s+)?$" % q)))
-    return out
+    return [(q, compile_pattern(r"(?<!\w)(?:\L<q_%s>)\s*(?:là\s+|mức\s+|con\s+số\s+)?$" % q)) for q in _QUALIFIERS]
 
 
 @lru_cache(maxsize=1)
@@ -186,12 +267,17 @@ def _inside(spans: list[tuple[int, int, str]], s: int, e: int) -> str | None:
 
 
 def _qualifier(text: str, pos: int) -> tuple[str, int]:
+    """The qualifier written right before a number; the longest wins ("không ít hơn" is
+    at_least, "ít hơn" less_than, "hơn" more_than)."""
     left = text[max(0, pos - 30):pos]
+    best: tuple[str, int] | None = None
     for q, pat in _qualifier_res():
         m = pat.search(left)
-        if m:
-            return q, pos - (len(left) - m.start())
-    return "exact", pos
+        if m and (best is None or m.start() < best[1]):
+            best = (q, m.start())
+    if best is None:
+        return "exact", pos
+    return best[0], pos - (len(left) - best[1])
 
 
 _WORD_NEXT = regex.compile(r"\s*\p{L}")
@@ -232,7 +318,7 @@ def _qualifier_after(text: str, pos: int, q: str) -> str:
     m = _AFTER.match(text, pos)
     if not m:
         return q
-    return "at_least" if m.group("up") else "less_than"
+    return "at_least" if m.group("up") else "at_most"
 
 
 def _unit_after(text: str, pos: int):
@@ -248,14 +334,17 @@ def _unit_after(text: str, pos: int):
 
 
 def find_quantities(text: str, start: int = 0, end: int | None = None,
-                    blocked: list[tuple[int, int, str]] | None = None) -> list[Quantity]:
-    """Every quantity (a number with a unit or %) in text[start:end]."""
+                    blocked: list[tuple[int, int, str]] | None = None, bare_scores: bool = False) -> list[Quantity]:
+    """Every quantity (a number with a unit or %) in text[start:end]; with `bare_scores` (a
+    sentence about an index), also the bare decimals in score positions."""
     end = len(text) if end is None else end
     if blocked is None:
         blocked = blocked_spans(text)
-    out: list[Quantity] = []
+    out: list[Quantity] = _ranges(text, start, end, blocked)
+    ranged = [(q.num_start, q.num_end) for q in out]
     for m in _number_re().finditer(text, start, end):
-        if _inside(blocked, m.start("a"), m.end("a")):
+        if _inside(blocked, m.start("a"), m.end("a")) or any(a <= m.start() < b for a, b in ranged) \
+                or _PHAY.search(text, max(0, m.start() - 8), m.start()):
             continue
         unit = _unit_after(text, m.end())
         if unit is None and not m.group("b"):
@@ -292,6 +381,10 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
                 or _VAGUE.search(text, max(0, m.start() - 12), m.start()) or _inside(blocked, m.start(), m.end()):
             continue  # "một cửa", "hàng trăm hồ sơ", "triệu hồ sơ": not a count
         value = parse_spelled(words)
+        if value is not None and m.group("frac"):  # "hai phẩy 23" is 2.23
+            frac = m.group("frac")
+            digits = frac if frac.isdigit() else "".join(str(int(_UNITS_DIGIT[w])) for w in frac.lower().split())
+            value = float(f"{int(value)}.{digits}") * (SCALES[m.group("fscale").lower()] if m.group("fscale") else 1)
         unit = _unit_after(text, m.end())
         if value is None or unit is None:
             continue
@@ -299,5 +392,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
         q, qstart = _qualifier(text, m.start())
         out.append(Quantity(value=value, start=qstart, end=uend, num_start=m.start(), num_end=m.end(),
                             unit=canon, unit_class=cls, unit_text=utext, qualifier=q, raw=words))
+    if bare_scores:
+        out += _bare_scores(text, start, end, blocked, out)
     out.sort(key=lambda x: x.num_start)
     return out

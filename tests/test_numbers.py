@@ -19,10 +19,29 @@ def test_parse_number(s, kw, want):
     assert parse_number(s, **kw) == pytest.approx(want)
 
 
-@pytest.mark.parametrize("s,want", [("mười", 10), ("hai mươi lăm", 25), ("một nửa", 0.5), ("một trăm linh năm", 105),
-                                    ("ba nghìn", 3000), ("chín", 9), ("hai mươi mốt", 21)])
+# Duckling's Vietnamese numeral corpus (facebook/duckling Duckling/Numeral/VI/Corpus.hs), the
+# spelled rows, plus our own: the value and every way it is written.
+SPELLED = [
+    (0, ["không"]), (1, ["một"]), (2, ["hai"]), (33, ["ba mươi ba"]), (14, ["mười bốn"]),
+    (16, ["mười sáu"]), (17, ["mười bảy"]), (18, ["mười tám"]), (5000, ["năm nghìn", "năm ngàn"]),
+    (200000, ["hai trăm nghìn"]), (1000000000, ["một tỷ", "một tỉ"]),
+    (21011, ["hai mươi mốt nghìn không trăm mười một"]),
+    (721012, ["bảy trăm hai mươi mốt nghìn không trăm mười hai"]),
+    (10, ["mười"]), (25, ["hai mươi lăm", "hai mươi nhăm"]), (0.5, ["một nửa"]),
+    (105, ["một trăm linh năm", "một trăm lẻ năm"]), (3000, ["ba nghìn"]), (9, ["chín"]),
+    (21, ["hai mươi mốt"]), (24, ["hai mươi tư", "hai mươi bốn"]), (120, ["một trăm hai mươi"]),
+    (1005, ["một nghìn không trăm linh năm"]), (2300000, ["hai triệu ba trăm nghìn"]),
+]
+
+
+@pytest.mark.parametrize("want,s", [(v, w) for v, ws in SPELLED for w in ws])
 def test_parse_spelled(s, want):
     assert parse_spelled(s) == want
+
+
+@pytest.mark.parametrize("s", ["mốt", "lăm", "hai mốt mươi x", "một cửa"])
+def test_not_spelled(s):
+    assert parse_spelled(s) is None
 
 
 def quantities(text):
@@ -49,6 +68,18 @@ FOUND = [
     ("tiếp nhận 14 triệu hồ sơ", [(14000000, None, "hồ sơ", "exact")]),
     ("cả nước là 80,90% người", [(80.9, None, "%", "exact")]),
     ("tỉ lệ hài lòng đạt từ 90% trở lên", [(90, None, "%", "at_least")]),
+    # qualifiers: the longest written one wins
+    ("ít hơn 5% hồ sơ bị trễ hạn", [(5, None, "%", "less_than")]),
+    ("không ít hơn 5% hồ sơ", [(5, None, "%", "at_least")]),
+    ("không quá 10 hồ sơ mỗi ngày", [(10, None, "hồ sơ", "at_most")]),
+    ("tối đa 3 thủ tục", [(3, None, "thủ tục", "at_most")]),
+    ("không tới 2% hồ sơ", [(2, None, "%", "less_than")]),
+    ("chưa đến 500 hồ sơ", [(500, None, "hồ sơ", "less_than")]),
+    ("từ 5 hồ sơ trở xuống", [(5, None, "hồ sơ", "at_most")]),
+    ("hơn 1.200 dịch vụ công", [(1200, None, "dịch vụ công", "more_than")]),
+    # decimals said in words
+    ("đạt hai phẩy 23%", [(2.23, None, "%", "exact")]),
+    ("tiếp nhận hai phẩy năm triệu hồ sơ", [(2500000, None, "hồ sơ", "exact")]),
 ]
 
 
@@ -74,7 +105,6 @@ NOT_FIGURES = [
     "hằng năm TP tiếp nhận hàng chục triệu hồ sơ",
     "cung cấp dịch vụ công trực tuyến một phần",
     "thực hiện cơ chế một cửa, một cửa liên thông",
-    "phải nâng tỉ lệ dịch vụ công trực tuyến lên 30-40%",
     "trong thời hạn 07 ngày làm việc kể từ ngày tiếp nhận hồ sơ",
     "phòng, chống dịch Covid-19 trên địa bàn",
     "Văn bản số 3276 / UBND – KSTTCNC gửi các sở ngành",
@@ -85,6 +115,27 @@ NOT_FIGURES = [
 @pytest.mark.parametrize("text", NOT_FIGURES)
 def test_not_figures(text):
     assert quantities(text) == []
+
+
+def _readers():
+    from extractor.patterns import load_file
+
+    return [pytest.param(r, ex, id=f"{r['id']}:{ex['text'][:40]}")
+            for r in load_file("numbers")["readers"] for pol in ("positive", "negative")
+            for ex in r["examples"][pol]]
+
+
+@pytest.mark.parametrize("reader,ex", _readers())
+def test_reader_examples(reader, ex):
+    """numbers.yaml `readers`: a positive example gives exactly its quantities, a negative one
+    gives no quantity with the reader's qualifiers."""
+    got = [(q.value, q.unit, q.qualifier) for q in find_quantities(ex["text"], **reader.get("call", {}))]
+    if "expect" in ex:
+        assert got == [(pytest.approx(v), u, q) for v, u, q in ex["expect"]]
+    elif reader["id"] == "numbers.range":
+        assert not [g for g in got if g[2] in ("range_low", "range_high")], got
+    else:
+        assert not [g for g in got if g[1] is None], got
 
 
 def test_bare_numbers_in_a_breakdown_take_the_unit_of_the_count():

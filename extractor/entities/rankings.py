@@ -137,6 +137,26 @@ def _level_of(entity: str, default: str | None) -> str | None:
     return default
 
 
+def names_an_index(text: str) -> bool:
+    return any(pat.search(text) for _, pat in _res()[0])
+
+
+def index_per_sentence(sentences) -> list[str | None]:
+    """The index each sentence is about: the last one named so far in the article ("Chỉ số
+    CCHC", "SIPAS", "PCI" …), None after a sentence that names some other index."""
+    indices, other = _res()[0], _res()[7]
+    out: list[str | None] = []
+    index = None
+    for s in sentences:
+        found = _last(indices, s.text)
+        if found:
+            index = found[0]
+        elif other.search(s.text):
+            index = None
+        out.append(index)
+    return out
+
+
 def extract(ctx) -> list[dict[str, Any]]:
     indices, levels, *_ = _res()
     text = ctx.text
