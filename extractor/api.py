@@ -23,25 +23,28 @@ def extract_text(text: str, source: str = "<text>", prefilter: bool = True, **me
     return extract_article(Article(source=source, text=normalize_text(text).strip(), **meta), prefilter=prefilter)
 
 
-def extract_paths(inputs: Iterable[str], jobs: int = 1) -> Iterator[list[dict[str, Any]] | ReadError]:
-    """Records of every article of every input, in input order; a ReadError per bad input."""
-    from .reading import iter_articles
+def extract_paths(inputs: Iterable[str], jobs: int = 1,
+                  only_relevant: bool = False) -> Iterator[list[dict[str, Any]] | ReadError]:
+    """Records of every article of every input, in input order; a ReadError per bad input.
 
-    items = iter_articles(inputs)
-    if jobs and jobs > 1:
-        from .parallel import extract_many
+    `jobs` worker processes share the work (the output is the same for any number, see
+    parallel.py); with `only_relevant`, an article the reform prefilter drops gives `[]`."""
+    from .parallel import extract_inputs
 
-        yield from extract_many(items, jobs)
-        return
-    for item in items:
-        yield item if isinstance(item, ReadError) else safe_extract(item)
+    yield from extract_inputs(inputs, jobs=max(1, jobs or 1), only_relevant=only_relevant)
 
 
-def safe_extract(article: Article) -> list[dict[str, Any]] | ReadError:
-    """extract_article, but a failure on one article is reported for it, never raised."""
+def safe_extract(article: Article, only_relevant: bool = False) -> list[dict[str, Any]] | ReadError:
+    """extract_article, but a failure on one article is reported for it, never raised. With
+    `only_relevant`, an article the prefilter drops gives no record at all (`[]`)."""
     from .pipeline import extract_article
+    from .relevance import is_relevant
 
     try:
+        if only_relevant:
+            if not is_relevant(article):
+                return []
+            return extract_article(article, prefilter=False)  # the prefilter said yes already
         return extract_article(article)
     except Exception as e:  # a bug must not cost the rest of the run
         return ReadError(article.source, f"extraction failed ({e.__class__.__name__}: {e})")

@@ -70,8 +70,10 @@ def found_terms(*texts: str | None, words: tuple[str, ...] | None = None, enough
     return {words[j] for j in seen}
 
 
-def relevant(text: str | None, title: str | None = None) -> bool:
+def relevant(text: str, title: str | None = None) -> bool:
     """At least `min_terms()` different vocabulary words in the title and text together."""
+    if not isinstance(text, str):
+        raise TypeError(f"an article's text is a string, not {type(text).__name__}")
     need = min_terms()
     return len(found_terms(title, text, enough=need)) >= need
 

@@ -12,8 +12,10 @@ import click
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
 @click.option("--db", type=click.Path(dir_okay=False), help="Also store the records in this SQLite dataset.")
 @click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes (output identical to 1).")
+@click.option("--only-relevant", is_flag=True,
+              help="Write nothing for articles the reform prefilter drops (counted in the summary line).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
-def command(inputs, fmt, output, db, jobs, quiet):
+def command(inputs, fmt, output, db, jobs, only_relevant, quiet):
     """Extract records from files, folders, JSON Lines, WARC files, URLs or '-' (stdin).
 
     Records are the JSON Lines of the data contract (article, figure, official, award,
@@ -37,10 +39,14 @@ def command(inputs, fmt, output, db, jobs, quiet):
     counts = {"articles": 0, "records": 0}
     progress = Progress("extract", disable=quiet)
     try:
-        for item in extract_paths(inputs, jobs=jobs):
+        for item in extract_paths(inputs, jobs=jobs, only_relevant=only_relevant):
             if isinstance(item, ReadError):
                 failures.append(str(item))
                 progress.write(f"cchc: error: {item}")
+                continue
+            if not item:  # --only-relevant: the prefilter dropped it
+                counts["dropped"] = counts.get("dropped", 0) + 1
+                progress.update(item)
                 continue
             writer.write(item)
             if store is not None:
@@ -58,7 +64,8 @@ def command(inputs, fmt, output, db, jobs, quiet):
         else:
             out.flush()
     if not quiet:
-        click.echo(f"cchc: {counts['articles']} articles, {progress.summary()}"
+        dropped = f", {counts.get('dropped', 0)} dropped by the prefilter" if only_relevant else ""
+        click.echo(f"cchc: {counts['articles']} articles{dropped}, {progress.summary()}"
                    + (f", {len(failures)} inputs failed" if failures else ""), err=True)
     if failures:
         sys.exit(1)

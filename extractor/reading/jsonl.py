@@ -22,21 +22,28 @@ def open_lines(path: str) -> IO[str]:
     return open(path, encoding="utf-8", errors="strict")
 
 
-def article_from_obj(obj: dict, name: str, lineno: int) -> Article:
+def article_from_obj(obj: dict, name: str, lineno: int, keep=None) -> Article | None:
+    """The article of one parsed line. `keep(text, title)`, given, sees the normalized text and
+    title first: when it says no, None is returned and nothing else is done (the prefilter of
+    `cchc extract --only-relevant`: a dropped line costs no date parsing, no article id)."""
     where = f"{name}:{lineno}"
     if not isinstance(obj, dict):
         raise ReadError(where, "not a JSON object")
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ReadError(where, "no `text` field")
+    text = normalize_text(text).strip()
+    title = obj.get("title")
+    title = normalize_text(title).strip() if isinstance(title, str) else None
+    if keep is not None and not keep(text, title):
+        return None
     url = obj.get("url") or None
     ident = obj.get("id")
     source = url or (f"{name}#{ident}" if ident is not None else f"{name}#{lineno}")
-    title = obj.get("title")
     return Article(
         source=source,
-        text=normalize_text(text).strip(),
-        title=normalize_text(title).strip() if isinstance(title, str) else None,
+        text=text,
+        title=title,
         published=parse_date(obj.get("published")) if obj.get("published") else None,
         author=obj.get("author") or None,
         url=url,
