@@ -80,17 +80,38 @@ def _locate(text: str, pieces: list[str], base: int):
         pos = j
 
 
+# underthesea walks back over letters, digits and dots from every full stop to find the word
+# before it: in a run of them with no space ("ab.ab.ab…", 60 KB) that is quadratic. Such a run
+# is cut into pieces of RUN to 2·RUN characters, each tokenized alone; the pieces are glued
+# (no space between), so the sentences merge back whole (`_merge_false_breaks`).
+_RUN = 64
+_LONG_RUN = regex.compile(r"[\p{L}\p{N}.]{%d,}" % (2 * _RUN))
+
+
+def _segments(para: str) -> list[tuple[int, int]]:
+    """(start, end) of the pieces of a paragraph handed to the tokenizer one by one."""
+    cuts = []
+    for m in _LONG_RUN.finditer(para):
+        cuts.extend(range(m.start() + _RUN, m.end() - _RUN + 1, _RUN))
+    bounds = [0, *cuts, len(para)]
+    return list(zip(bounds, bounds[1:]))
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences with offsets, never crossing a paragraph break."""
     sent_tokenize = _sent_tokenize()
     out: list[Sentence] = []
     for n, (ps, pe) in enumerate(paragraphs(text)):
         para = text[ps:pe]
-        try:
-            pieces = sent_tokenize(para)
-        except Exception:  # pragma: no cover - underthesea failure on odd input
-            pieces = [para]
-        spans = _merge_false_breaks(text, list(_locate(para, pieces, ps)) or [(ps, pe)])
+        located: list[tuple[int, int]] = []
+        for a, b in _segments(para) if len(para) >= 2 * _RUN else [(0, len(para))]:
+            seg = para[a:b] if (a, b) != (0, len(para)) else para
+            try:
+                pieces = sent_tokenize(seg)
+            except Exception:  # pragma: no cover - underthesea failure on odd input
+                pieces = [seg]
+            located.extend(_locate(seg, pieces, ps + a))
+        spans = _merge_false_breaks(text, located or [(ps, pe)])
         for s, e in spans:
             out.append(Sentence(s, e, text[s:e], n))
     return out
@@ -98,6 +119,7 @@ def split_sentences(text: str) -> list[Sentence]:
 
 # "TP. Tây Ninh", "(Thanhuytphcm.vn)", "quý I.2024": a period the splitter took for a full stop
 _ABBREV_END = regex.compile(r"(?:\b(?:TP|Tp|TX|Q|P|ThS|TS|PGS|GS|BS|Th\.S|St|Mr|Ms|Dr)|\b\p{Lu})\.$")
+_ABBREV_TAIL = 16  # longer than any match of _ABBREV_END and the character before it
 
 
 def _merge_false_breaks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -105,10 +127,13 @@ def _merge_false_breaks(text: str, spans: list[tuple[int, int]]) -> list[tuple[i
     for s, e in spans:
         if merged:
             ps, pe = merged[-1]
-            nxt = text[s:e].lstrip()
-            prev = text[ps:pe]
+            i = s
+            while i < e and text[i].isspace():
+                i += 1
+            first = text[i:i + 1]  # the next sentence's first character
+            prev_end = text[max(ps, pe - _ABBREV_TAIL):pe]  # only the end of a long sentence matters
             glued = pe == s  # no space between: "Thanhuytphcm.|vn"
-            if glued or (nxt[:1].islower() or nxt[:1].isdigit()) or _ABBREV_END.search(prev):
+            if glued or (first.islower() or first.isdigit()) or _ABBREV_END.search(prev_end):
                 merged[-1] = (ps, e)
                 continue
         merged.append((s, e))
