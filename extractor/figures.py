@@ -6,6 +6,7 @@ the rules. A number no rule explains is kept as `other`, never guessed.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -32,6 +33,7 @@ _LOCALITY = regex.compile(
 
 
 _CLAUSE_END = regex.compile(r"[;.](?:\s|$)")
+_RIGHT_REACH = 500  # a `right` cue is anchored at the unit: no cue reads further than this
 _OPEN_PAREN = regex.compile(r"\s*\(\s*")
 
 
@@ -100,13 +102,19 @@ class Labelled:
     about: int | None = None   # index of the count a derived rate qualifies
 
 
-def _applies(rule: Rule, q: Quantity, sentence: str, delta: str | None) -> bool:
+def _applies(rule: Rule, q: Quantity, sentence: str, delta: str | None, seen: dict | None = None) -> bool:
+    """`seen` remembers, for one sentence, whether each rule's `requires` is in it."""
     if q.unit_class not in rule.units:
         return False
     if rule.unit_text is not None and not rule.unit_text.search(q.unit_text or ""):
         return False
-    if rule.requires is not None and not rule.requires.search(sentence):
-        return False
+    if rule.requires is not None:
+        if seen is None:
+            ok = rule.requires.search(sentence) is not None
+        elif (ok := seen.get(rule.id)) is None:
+            ok = seen[rule.id] = rule.requires.search(sentence) is not None
+        if not ok:
+            return False
     if delta and not (rule.allow_delta and delta == "down"):
         return False
     return True
@@ -129,8 +137,26 @@ def _nearest_left(cands: list[Rule], q: Quantity, left: str) -> Rule | None:
     return best
 
 
-def _first(cands: list[Rule], attr: str, window: str) -> Rule | None:
-    hits = [r for r in cands if getattr(r, attr) is not None and getattr(r, attr).search(window)]
+class _Lazy:
+    """text[start:end], sliced on first use."""
+
+    __slots__ = ("text", "start", "end", "_s")
+
+    def __init__(self, text: str, start: int, end: int):
+        self.text, self.start, self.end, self._s = text, start, end, None
+
+    def __str__(self) -> str:
+        if self._s is None:
+            self._s = self.text[self.start:self.end]
+        return self._s
+
+
+def _first(cands: list[Rule], attr: str, window: str | _Lazy) -> Rule | None:
+    pats = [(r, getattr(r, attr)) for r in cands if getattr(r, attr) is not None]
+    if not pats:
+        return None
+    window = str(window)
+    hits = [r for r, pat in pats if pat.search(window)]
     if not hits:
         return None
     return max(hits, key=lambda r: (r.priority, -r.order))
@@ -145,15 +171,22 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
     all_rules = [r for r in all_rules if not r.index_metric and r.veto is None]
     out: list[Labelled] = []
     consumed = s_start
+    # each quantity looks at windows of the sentence: the sentence and its clause ends are
+    # found once, not once per quantity (a sentence of 10,000 rates stays linear)
+    sentence = text[s_start:s_end]
+    seen: dict[str, bool] = {}
+    clause_ends = [m.start() for m in _CLAUSE_END.finditer(text, s_start, s_end)]
     for i, q in enumerate(qs):
         lab = Labelled(q)
         prev = out[-1] if out else None
         seg_start = max(prev.q.end, consumed) if prev else s_start
         left = text[seg_start:q.start]
-        right = _CLAUSE_END.split(text[q.end:s_end], maxsplit=1)[0]
-        sentence_left = text[s_start:q.start]
+        k = bisect_left(clause_ends, q.end)
+        # to the end of the clause, at most _RIGHT_REACH characters (right cues start at the unit)
+        right = text[q.end:min(clause_ends[k] if k < len(clause_ends) else s_end, q.end + _RIGHT_REACH)]
+        sentence_left = _Lazy(text, s_start, q.start)  # sliced only when a rule looks that far
         delta = "up" if _delta_up().search(left) else "down" if _delta_down().search(left) else None
-        cands = [r for r in all_rules if _applies(r, q, text[s_start:s_end], delta)]
+        cands = [r for r in all_rules if _applies(r, q, sentence, delta, seen)]
         veto = next((r for r in vetoes if q.unit_class in r.units and r.veto.search(left)), None)
         if veto is not None:
             lab.metric, lab.rule = veto.metric, veto.id
@@ -200,9 +233,9 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
         # 3c. a body's score on the index the sentence is about
         if rule is None and index is not None and q.qualifier == "exact" and not delta:
             for r in index_rules:
-                if index in r.index_metric and _applies(r, q, text[s_start:s_end], None) \
+                if index in r.index_metric and _applies(r, q, sentence, None, seen) \
                         and (q.unit_class == "score" or (r.left.search(left) and not _rate_head().search(left)
-                                                         and not (r.unless_before and r.unless_before.search(sentence_left)))):
+                                                         and not (r.unless_before and r.unless_before.search(str(sentence_left))))):
                     lab.metric, lab.rule = r.index_metric[index], r.id
                     rule = True  # type: ignore[assignment]
                     break
@@ -262,18 +295,49 @@ def _indices(text: str, sentences) -> list[str | None]:
     return index_per_sentence(sentences)
 
 
+_NO_SUBJECT = ("cấp", "ubnd", "ủy ban nhân dân")
+
+
 def _subject(text: str, s_start: int, pos: int) -> tuple[str | None, str | None]:
     """Whose figure: the nearest subject phrase before it in the sentence, and its locality."""
     best = None
     for m in _SUBJECT.finditer(text, s_start, pos):
-        if m.group(0).lower() in ("cấp", "ubnd", "ủy ban nhân dân"):
+        if m.group(0).lower() in _NO_SUBJECT:
             continue
         best = m
+    return _subject_of(best)
+
+
+def _subject_of(best) -> tuple[str | None, str | None]:
     if best is None:
         return None, None
     subj = best.group(0).strip(" ,")
     loc = _LOCALITY.search(subj)
     return subj, (loc.group(0) if loc else None)
+
+
+class _Subjects:
+    """`_subject` for every figure of one sentence from one scan of it. The subject phrases
+    before a figure are the sentence's phrases that end before it (_SUBJECT looks at nothing
+    past its match); a phrase that runs across the figure is read as `_subject` reads it."""
+
+    def __init__(self, text: str, s_start: int, s_end: int):
+        self.text, self.s_start = text, s_start
+        self.found = list(_SUBJECT.finditer(text, s_start, s_end))
+        self.starts = [m.start() for m in self.found]
+        self.last_good: list[int] = []   # index of the last phrase that names a subject, so far
+        k = -1
+        for i, m in enumerate(self.found):
+            if m.group(0).lower() not in _NO_SUBJECT:
+                k = i
+            self.last_good.append(k)
+
+    def at(self, pos: int) -> tuple[str | None, str | None]:
+        i = bisect_left(self.starts, pos) - 1   # the phrases that start before the figure
+        if i >= 0 and self.found[i].end() > pos:
+            return _subject(self.text, self.s_start, pos)  # it runs across the figure
+        k = self.last_good[i] if i >= 0 else -1
+        return _subject_of(self.found[k] if k >= 0 else None)
 
 
 def _year(published: str | None) -> int | None:
@@ -295,13 +359,14 @@ def extract(ctx) -> list[dict[str, Any]]:
         if not qs:
             continue
         labelled = label_sentence(text, sent.start, sent.end, qs, scored)
+        subjects = _Subjects(text, sent.start, sent.end)
         ids: list[str] = []
         for lab in labelled:
             q = lab.q
             n += 1
             fid = f"{ctx.article.article_id}:f{n}"
             ids.append(fid)
-            subject, loc = _subject(text, sent.start, q.start)
+            subject, loc = subjects.at(q.start)
             rec = ctx.base("figure", q.start, q.end)
             rec.update(
                 id=fid, metric=lab.metric, value=_num(q.value), unit=q.unit, qualifier=q.qualifier,

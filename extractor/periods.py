@@ -6,7 +6,7 @@ sentence, else the nearest earlier in the article, else the article's year.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -66,17 +66,30 @@ class Periods:
     def __init__(self, text: str, year: int | None):
         self.year = year
         found: list[PeriodMention] = []
-        taken: list[tuple[int, int]] = []
+        # the spans earlier rules read, sorted by start, with the largest end so far: "does
+        # [a, b) overlap one" is a bisection, not a scan (a text of 10,000 dates stays linear);
+        # a rule's own matches never overlap each other
+        starts: list[int] = []
+        reach: list[int] = []
         for rid, pat, tmpl in _rules():
+            added = []
             for m in pat.finditer(text):
-                if any(s < m.end() and m.start() < e for s, e in taken):
+                i = bisect_left(starts, m.end()) - 1  # the spans that start before this one ends
+                if i >= 0 and reach[i] > m.start():
                     continue  # an earlier, more specific rule already read this span
                 if _HORIZON.search(text, max(0, m.start() - 20), m.start()):
                     continue
                 p = render(tmpl, {k: v for k, v in m.groupdict().items() if v}, year)
                 if p:
                     found.append(PeriodMention(m.start(), m.end(), p, rid))
-                    taken.append((m.start(), m.end()))
+                    added.append((m.start(), m.end()))
+            if added:
+                spans = sorted((f.start, f.end) for f in found)
+                starts = [a for a, _ in spans]
+                reach, top = [], -1
+                for _, b in spans:
+                    top = max(top, b)
+                    reach.append(top)
         found.sort(key=lambda p: p.start)
         self.mentions = found
         self._starts = [p.start for p in found]
@@ -85,10 +98,8 @@ class Periods:
         i = bisect_right(self._starts, pos) - 1
         if i >= 0 and self.mentions[i].start >= sent_start:
             return self.mentions[i].period
-        for p in self.mentions[i + 1:]:
-            if p.start >= sent_end:
-                break
-            return p.period
+        if i + 1 < len(self.mentions) and self.mentions[i + 1].start < sent_end:
+            return self.mentions[i + 1].period
         if i >= 0:
             return self.mentions[i].period
         return str(self.year) if self.year else None

@@ -10,6 +10,7 @@ from typing import Any
 
 import regex
 
+from ..numbers import Spans
 from ..patterns import load_file, rules
 from ..reading.dates import find_date
 
@@ -57,9 +58,10 @@ def find_documents(text: str) -> list[dict[str, Any]]:
         return out  # no "769/QĐ", "18-NQ", "30/2018/QĐ" anywhere: no document number to read
     taken: list[tuple[int, int]] = []
     for rid, pat in _rules():
+        claimed = Spans(taken)  # what earlier rules read (a rule's own matches never overlap)
         for m in pat.finditer(text):
             ns, ne = m.span("number")
-            if any(s <= ns < e for s, e in taken):
+            if claimed.holds(ns):
                 continue
             number = normalize_number(m.group("number"))
             if not regex.search(r"\p{L}", number):
