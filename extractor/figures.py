@@ -78,6 +78,18 @@ def _rules() -> tuple[list[Rule], dict[str, str], dict[str, str], regex.Pattern,
 
 
 @lru_cache(maxsize=1)
+def _rule_sets() -> tuple[list[Rule], list[Rule], dict[str, list[Rule]]]:
+    """The index rules, the vetoes, and the other rules by the unit class they label (in
+    file order): a quantity is tried against the rules of its unit only."""
+    all_rules = _rules()[0]
+    plain = [r for r in all_rules if not r.index_metric and r.veto is None]
+    by_class: dict[str, list[Rule]] = {}
+    for cls in {c for r in plain for c in r.units}:
+        by_class[cls] = [r for r in plain if cls in r.units]
+    return [r for r in all_rules if r.index_metric], [r for r in all_rules if r.veto is not None], by_class
+
+
+@lru_cache(maxsize=1)
 def _delta_up() -> regex.Pattern:
     return compile_pattern("{delta_up}")
 
@@ -165,10 +177,8 @@ def _first(cands: list[Rule], attr: str, window: str | _Lazy) -> Rule | None:
 def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], index: str | None = None) -> list[Labelled]:
     """Label the quantities of one sentence (in order). `index`: the index the sentence scores
     bodies on (figures.extract decides), whose scores scores.index labels."""
-    all_rules, rate_of, count_of, connector, target_re = _rules()
-    index_rules = [r for r in all_rules if r.index_metric]
-    vetoes = [r for r in all_rules if r.veto is not None]
-    all_rules = [r for r in all_rules if not r.index_metric and r.veto is None]
+    _, rate_of, count_of, connector, target_re = _rules()
+    index_rules, vetoes, by_class = _rule_sets()
     out: list[Labelled] = []
     consumed = s_start
     # each quantity looks at windows of the sentence: the sentence and its clause ends are
@@ -186,7 +196,7 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
         right = text[q.end:min(clause_ends[k] if k < len(clause_ends) else s_end, q.end + _RIGHT_REACH)]
         sentence_left = _Lazy(text, s_start, q.start)  # sliced only when a rule looks that far
         delta = "up" if _delta_up().search(left) else "down" if _delta_down().search(left) else None
-        cands = [r for r in all_rules if _applies(r, q, sentence, delta, seen)]
+        cands = [r for r in by_class.get(q.unit_class, ()) if _applies(r, q, sentence, delta, seen)]
         veto = next((r for r in vetoes if q.unit_class in r.units and r.veto.search(left)), None)
         if veto is not None:
             lab.metric, lab.rule = veto.metric, veto.id

@@ -6,6 +6,7 @@ figure are word-segmented (see figures.py).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -86,6 +87,7 @@ def _locate(text: str, pieces: list[str], base: int):
 # (no space between), so the sentences merge back whole (`_merge_false_breaks`).
 _RUN = 64
 _LONG_RUN = regex.compile(r"[\p{L}\p{N}.]{%d,}" % (2 * _RUN))
+_LONG_WORD = re.compile(r"\S{%d}" % (2 * _RUN))  # the cheap test first (no such run without it)
 
 
 def _segments(para: str) -> list[tuple[int, int]]:
@@ -104,7 +106,7 @@ def split_sentences(text: str) -> list[Sentence]:
     for n, (ps, pe) in enumerate(paragraphs(text)):
         para = text[ps:pe]
         located: list[tuple[int, int]] = []
-        for a, b in _segments(para) if len(para) >= 2 * _RUN else [(0, len(para))]:
+        for a, b in _segments(para) if _LONG_WORD.search(para) else [(0, len(para))]:
             seg = para[a:b] if (a, b) != (0, len(para)) else para
             try:
                 pieces = sent_tokenize(seg)

@@ -266,29 +266,67 @@ class Spans(list):
         return i >= 0 and self._reach[i][0] > pos
 
 
-def blocked_spans(text: str) -> Spans:
-    """Spans (start, end, blocker id) in which numbers are not figures. Blockers all cover
-    digits, so they are run only over windows around digit runs (the text between is never
-    scanned)."""
-    windows: list[list[int]] = []
-    for m in _DIGITS.finditer(text):
-        s, e = max(0, m.start() - _REACH), min(len(text), m.end() + _REACH)
-        if windows and s <= windows[-1][1]:
-            windows[-1][1] = e
-        else:
-            windows.append([s, e])
-    out = []
-    for rid, pat in blockers():
-        for s, e in windows:
-            for m in pat.finditer(text, s, e):
-                if m.end() > m.start():
-                    out.append((m.start(), m.end(), rid))
-    return Spans(out)
+class Blocked:
+    """The spans (start, end, blocker id) of a text in which numbers are not figures.
+
+    Blockers all cover digits, so they are run only over windows around digit runs (the text
+    between is never scanned), and a window only when a number in it is asked about (`_inside`):
+    most windows hold a date, a year or a document number that no quantity needs. Iterating
+    gives every span, sorted."""
+
+    def __init__(self, text: str):
+        self.text = text
+        windows: list[list[int]] = []
+        for m in _DIGITS.finditer(text):
+            s, e = max(0, m.start() - _REACH), min(len(text), m.end() + _REACH)
+            if windows and s <= windows[-1][1]:
+                windows[-1][1] = e
+            else:
+                windows.append([s, e])
+        self.windows = windows
+        self._starts = [w[0] for w in windows]
+        self._done: dict[int, Spans] = {}
+
+    def _window(self, i: int) -> Spans:
+        spans = self._done.get(i)
+        if spans is None:
+            s, e = self.windows[i]
+            found = []
+            for rid, pat in blockers():
+                for m in pat.finditer(self.text, s, e):
+                    if m.end() > m.start():
+                        found.append((m.start(), m.end(), rid))
+            spans = self._done[i] = Spans(found)
+        return spans
+
+    def covering(self, s: int, e: int):
+        """A blocked span with start <= s and e <= end, or None."""
+        i = bisect_right(self._starts, s) - 1
+        if i < 0 or e > self.windows[i][1]:
+            return None  # a span lies inside its window
+        return self._window(i).covering(s, e)
+
+    def all(self) -> Spans:
+        return Spans(sp for i in range(len(self.windows)) for sp in self._window(i))
+
+    def __iter__(self):
+        return iter(self.all())
+
+    def __len__(self) -> int:
+        return len(self.all())
+
+    def __getitem__(self, i):
+        return self.all()[i]
 
 
-def _inside(spans: list[tuple[int, int, str]], s: int, e: int) -> str | None:
+def blocked_spans(text: str) -> Blocked:
+    """Spans (start, end, blocker id) in which numbers are not figures (see `Blocked`)."""
+    return Blocked(text)
+
+
+def _inside(spans, s: int, e: int) -> str | None:
     """The id of a blocked span that covers [s, e), or None."""
-    if isinstance(spans, Spans):
+    if isinstance(spans, (Spans, Blocked)):
         hit = spans.covering(s, e)
         return hit[2] if hit is not None else None
     for bs, be, rid in spans:
@@ -376,8 +414,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
     out: list[Quantity] = _ranges(text, start, end, blocked)
     ranged = Spans((q.num_start, q.num_end) for q in out)
     for m in _number_re().finditer(text, start, end):
-        if _inside(blocked, m.start("a"), m.end("a")) or ranged.holds(m.start()) \
-                or _PHAY.search(text, max(0, m.start() - 8), m.start()):
+        if ranged.holds(m.start()) or _PHAY.search(text, max(0, m.start() - 8), m.start()):
             continue
         unit = _unit_after(text, m.end())
         if unit is None and not m.group("b"):
@@ -388,6 +425,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
             unit = (prev.unit, prev.unit_class, None, m.end())
         if unit is None:
             continue  # a bare number counts nothing we can name
+        if _inside(blocked, m.start("a"), m.end("a")):
+            continue  # a date, a document number…: asked last, its window is read only now
         canon, cls, utext, uend = unit
         pct = canon == "%"
         scaled = bool(m.group("scale"))
@@ -411,7 +450,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
         words = m.group("sp")
         low = words.lower().split()
         if low == ["một"] or not any(w in _UNITS_DIGIT or w in ("mười", "nửa") for w in low) \
-                or _VAGUE.search(text, max(0, m.start() - 12), m.start()) or _inside(blocked, m.start(), m.end()):
+                or _VAGUE.search(text, max(0, m.start() - 12), m.start()):
             continue  # "một cửa", "hàng trăm hồ sơ", "triệu hồ sơ": not a count
         value = parse_spelled(words)
         if value is not None and m.group("frac"):  # "hai phẩy 23" is 2.23
@@ -419,7 +458,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
             digits = frac if frac.isdigit() else "".join(str(int(_UNITS_DIGIT[w])) for w in frac.lower().split())
             value = float(f"{int(value)}.{digits}") * (SCALES[m.group("fscale").lower()] if m.group("fscale") else 1)
         unit = _unit_after(text, m.end())
-        if value is None or unit is None:
+        if value is None or unit is None or _inside(blocked, m.start(), m.end()):
             continue
         canon, cls, utext, uend = unit
         q, qstart = _qualifier(text, m.start())

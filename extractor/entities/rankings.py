@@ -137,18 +137,26 @@ def _level_of(entity: str, default: str | None) -> str | None:
     return default
 
 
+@lru_cache(maxsize=16)
 def names_an_index(text: str) -> bool:
+    """(cached: figures and rankings both ask, of the same article)"""
     return any(pat.search(text) for _, pat in _res()[0])
+
+
+@lru_cache(maxsize=1024)
+def _index_named(sentence: str):
+    """The last index a sentence names (cached: figures and rankings both ask, per sentence)."""
+    return _last(_res()[0], sentence)
 
 
 def index_per_sentence(sentences) -> list[str | None]:
     """The index each sentence is about: the last one named so far in the article ("Chỉ số
     CCHC", "SIPAS", "PCI" …), None after a sentence that names some other index."""
-    indices, other = _res()[0], _res()[7]
+    other = _res()[7]
     out: list[str | None] = []
     index = None
     for s in sentences:
-        found = _last(indices, s.text)
+        found = _index_named(s.text)
         if found:
             index = found[0]
         elif other.search(s.text):
@@ -158,9 +166,9 @@ def index_per_sentence(sentences) -> list[str | None]:
 
 
 def extract(ctx) -> list[dict[str, Any]]:
-    indices, levels, *_ = _res()
+    levels = _res()[1]
     text = ctx.text
-    if not any(pat.search(text) for _, pat in indices) or not _res()[2].search(text):
+    if not names_an_index(text) or not _res()[2].search(text):
         return []  # no index named, or no position stated: nothing to rank
     index = level = None
     year = None
@@ -171,7 +179,7 @@ def extract(ctx) -> list[dict[str, Any]]:
     for s in ctx.sentences:
         if s.paragraph != para:
             para, level = s.paragraph, None
-        found = _last(indices, s.text)
+        found = _index_named(s.text)
         if not found and _res()[7].search(s.text):
             index = None  # "Chỉ số sẵn sàng cho phát triển CNTT": another index altogether
         if found:
