@@ -34,6 +34,12 @@ _LOCALITY = regex.compile(
 
 _CLAUSE_END = regex.compile(r"[;.](?:\s|$)")
 _RIGHT_REACH = 500  # a `right` cue is anchored at the unit: no cue reads further than this
+# a target cue that governs the rate named right after it ("phấn đấu đảm bảo tỷ lệ …")
+_GOVERNS = regex.compile(r"\s*(?:(?:đảm\s+bảo|nâng|nâng\s+cao|đưa|để|cho)\s+)?", regex.IGNORECASE)
+# what says a figure is already reached, not aimed at
+_ACTUAL = regex.compile(r"(?<!\w)(?:đã|hiện|đến\s+nay|năm\s+(?:qua|nay)|thực\s+tế)(?!\w)", regex.IGNORECASE)
+# where what is said of a counted whole begins ("… của Đà Nẵng | đã được trực tuyến hóa")
+_PREDICATE = regex.compile(r"(?<=\s)(?:đã|được|đang|sẽ)\s")
 _OPEN_PAREN = regex.compile(r"\s*\(\s*")
 
 
@@ -50,6 +56,7 @@ class Rule:
     requires: regex.Pattern | None
     allow_delta: bool
     default: bool
+    weak: bool
     priority: int
     order: int
     index_metric: dict[str, str] | None = None   # the metric is the index's (scores.index)
@@ -66,7 +73,8 @@ def _rules() -> tuple[list[Rule], dict[str, str], dict[str, str], regex.Pattern,
             left=r.get("_left"), right=r.get("_right"), phrase=r.get("_phrase"), sentence=r.get("_sentence"),
             unit_text=compile_pattern(r["unit_text"]) if r.get("unit_text") else None,
             requires=compile_pattern(r["requires"]) if r.get("requires") else None,
-            allow_delta=bool(r.get("allow_delta")), default=bool(r.get("default")), priority=int(r.get("priority", 0)), order=n,
+            allow_delta=bool(r.get("allow_delta")), default=bool(r.get("default")),
+            weak=bool(r.get("weak") or r.get("default")), priority=int(r.get("priority", 0)), order=n,
             index_metric=r.get("index_metric"), veto=compile_pattern(r["veto"]) if r.get("veto") else None,
             unless_before=compile_pattern(r["unless_before"]) if r.get("unless_before") else None,
         ))
@@ -114,8 +122,10 @@ class Labelled:
     about: int | None = None   # index of the count a derived rate qualifies
 
 
-def _applies(rule: Rule, q: Quantity, sentence: str, delta: str | None, seen: dict | None = None) -> bool:
-    """`seen` remembers, for one sentence, whether each rule's `requires` is in it."""
+def _applies(rule: Rule, q: Quantity, sentence: str, delta: str | None, sentence_left="",
+             seen: dict | None = None) -> bool:
+    """`seen` remembers, for one sentence, whether each rule's `requires` is in it;
+    `sentence_left` may be a `_Lazy` slice."""
     if q.unit_class not in rule.units:
         return False
     if rule.unit_text is not None and not rule.unit_text.search(q.unit_text or ""):
@@ -127,6 +137,8 @@ def _applies(rule: Rule, q: Quantity, sentence: str, delta: str | None, seen: di
             ok = seen[rule.id] = rule.requires.search(sentence) is not None
         if not ok:
             return False
+    if rule.unless_before is not None and rule.unless_before.search(str(sentence_left)):
+        return False
     if delta and not (rule.allow_delta and delta == "down"):
         return False
     return True
@@ -186,17 +198,21 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
     sentence = text[s_start:s_end]
     seen: dict[str, bool] = {}
     clause_ends = [m.start() for m in _CLAUSE_END.finditer(text, s_start, s_end)]
+
+    def clause_after(pos: int) -> str:
+        """text from pos to the end of its clause, at most _RIGHT_REACH characters."""
+        k = bisect_left(clause_ends, pos)
+        return text[pos:min(clause_ends[k] if k < len(clause_ends) else s_end, pos + _RIGHT_REACH)]
+
     for i, q in enumerate(qs):
         lab = Labelled(q)
         prev = out[-1] if out else None
         seg_start = max(prev.q.end, consumed) if prev else s_start
         left = text[seg_start:q.start]
-        k = bisect_left(clause_ends, q.end)
-        # to the end of the clause, at most _RIGHT_REACH characters (right cues start at the unit)
-        right = text[q.end:min(clause_ends[k] if k < len(clause_ends) else s_end, q.end + _RIGHT_REACH)]
+        right = clause_after(q.end)
         sentence_left = _Lazy(text, s_start, q.start)  # sliced only when a rule looks that far
         delta = "up" if _delta_up().search(left) else "down" if _delta_down().search(left) else None
-        cands = [r for r in by_class.get(q.unit_class, ()) if _applies(r, q, sentence, delta, seen)]
+        cands = [r for r in by_class.get(q.unit_class, ()) if _applies(r, q, sentence, delta, sentence_left, seen)]
         veto = next((r for r in vetoes if q.unit_class in r.units and r.veto.search(left)), None)
         if veto is not None:
             lab.metric, lab.rule = veto.metric, veto.id
@@ -206,12 +222,24 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
         if q.is_percent:
             cues = list(target_re.finditer(left))
             heads = list(_rate_head().finditer(left))
-            if cues and (not heads or cues[-1].end() > heads[-1].start()):
+            if cues and (not heads or cues[-1].end() > heads[-1].start()
+                         or _GOVERNS.fullmatch(left, cues[-1].end(), heads[-1].start())):
+                # "vượt chỉ tiêu … 30%"; "phấn đấu (đảm bảo) tỷ lệ hồ sơ … đạt trên 60%"
                 lab.role = "target"
-        # 1. a cue right after the unit (the next quantity's window starts after it)
-        rule = _first(cands, "right", right)
-        if rule is not None:
-            consumed = q.end + rule.right.search(right).end()
+            elif prev is not None and prev.role == "target" and prev.q.is_percent and not heads \
+                    and not _ACTUAL.search(left):
+                lab.role = "target"  # "…đạt trên 60%; các dịch vụ khác đạt tối thiểu 30%": the same goal
+        # 1. a cue right after the unit (the next quantity's window starts after it); a part of
+        #    the whole counted after it takes what is said of that whole ("700 trong tổng số
+        #    1.200 dịch vụ công, thủ tục của Đà Nẵng đã được trực tuyến hóa mức 3, 4")
+        if q.part_of_next and i + 1 < len(qs):
+            whole_right = clause_after(qs[i + 1].end)
+            pred = _PREDICATE.search(whole_right, 0, 80)
+            rule = _first(cands, "right", whole_right[pred.start():]) if pred else None
+        else:
+            rule = _first(cands, "right", right)
+            if rule is not None:
+                consumed = q.end + rule.right.search(right).end()
         # 2. a rate's own description after "tỷ lệ" / "chỉ số" (a count in between does not
         #    end it: "tỷ lệ hài lòng … ở 6 lĩnh vực nằm trong khoảng 73,7% …"; a rate does)
         if rule is None and q.is_percent:
@@ -237,27 +265,34 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
                 rule = True  # type: ignore[assignment]
         # 3b. a rate in a parallel list after a rate: "mức độ 3 là 51,38%, mức độ 4 đạt tới 98,88%"
         if rule is None and q.is_percent and prev is not None and prev.q.is_percent and prev.metric != "other" \
-                and len(left) < 40 and not _rate_head().search(left) and not delta:
+                and len(left) < 40 and ";" not in left and not _rate_head().search(left) and not delta:
             lab.metric, lab.rule, lab.role = prev.metric, "figures.rate_list", prev.role
             rule = True  # type: ignore[assignment]
         # 3c. a body's score on the index the sentence is about
         if rule is None and index is not None and q.qualifier == "exact" and not delta:
             for r in index_rules:
-                if index in r.index_metric and _applies(r, q, sentence, None, seen) \
-                        and (q.unit_class == "score" or (r.left.search(left) and not _rate_head().search(left)
-                                                         and not (r.unless_before and r.unless_before.search(str(sentence_left))))):
+                if index in r.index_metric and _applies(r, q, sentence, None, sentence_left, seen) \
+                        and any(c.isdigit() for c in q.raw) \
+                        and (q.unit_class == "score" or (r.left.search(left) and not _rate_head().search(left))):
                     lab.metric, lab.rule = r.index_metric[index], r.id
                     rule = True  # type: ignore[assignment]
                     break
-        # 4. the nearest cue before the number
+        # 4. the nearest cue before the number (a weak one gives way to the list it is an item of)
         if rule is None:
             rule = _nearest_left(cands, q, left)
-            if rule is not None:
+            if rule is not None and not (rule.weak and _is_list_item(q, prev, left, delta)):
                 lab.metric, lab.rule = rule.metric, rule.id
+            else:
+                rule = None
         # 5. a count in brackets right after a rate: "59,63% (11.084/18.587 hồ sơ)"
         if rule is None and not q.is_percent and prev is not None and prev.q.is_percent \
                 and _OPEN_PAREN.fullmatch(left) and prev.metric in count_of:
             lab.metric, lab.rule = count_of[prev.metric], "figures.count_of_rate"
+            rule = True  # type: ignore[assignment]
+        # 5b. the next item of a list of the same count: "tiếp nhận 120.000 hồ sơ, năm 2016 là
+        #     135.000 hồ sơ", "cấp huyện 280 thủ tục, cấp xã 156 thủ tục"
+        if rule is None and _is_list_item(q, prev, left, delta):
+            lab.metric, lab.rule, lab.role = prev.metric, "figures.list", prev.role
             rule = True  # type: ignore[assignment]
         # 6. a cue anywhere earlier in the sentence
         if rule is None:
@@ -272,6 +307,38 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
         out.append(lab)
     _pair_ranges(out)
     return out
+
+
+@lru_cache(maxsize=1)
+def _list_item() -> regex.Pattern:
+    return compile_pattern("{list_item}")
+
+
+def _is_list_item(q: Quantity, prev: Labelled | None, left: str, delta: str | None) -> bool:
+    return (not q.is_percent and prev is not None and prev.metric != "other" and prev.q.unit == q.unit
+            and not delta and bool(_list_item().match(left)))
+
+
+@lru_cache(maxsize=1)
+def _breakdown() -> regex.Pattern:
+    return compile_pattern("{breakdown}")
+
+
+@lru_cache(maxsize=1)
+def _weak_rules() -> frozenset[str]:
+    return frozenset(r.id for r in _rules()[0] if r.weak)
+
+
+def _inherit_breakdown(labs: list[Labelled], before: list[Labelled]) -> None:
+    """A sentence that breaks down the one before it (figures.yaml `breakdown`): an uncued
+    count takes the metric of the last count of the same unit there."""
+    for lab in labs:
+        if lab.metric != "other" and lab.rule not in _weak_rules():
+            continue
+        src = next((b for b in reversed(before) if b.q.unit == lab.q.unit and b.q.unit != "%"
+                    and b.metric != "other" and b.rule != "figures.breakdown"), None)
+        if src is not None:
+            lab.metric, lab.rule, lab.role = src.metric, "figures.breakdown", src.role
 
 
 def _pair_ranges(labs: list[Labelled]) -> None:
@@ -296,11 +363,17 @@ def _index_metrics() -> dict[str, str]:
     return out
 
 
-def _indices(text: str, sentences) -> list[str | None]:
-    """The index each sentence is about, when the article names one (entities/rankings.py)."""
-    from .entities.rankings import index_per_sentence, names_an_index
+@lru_cache(maxsize=1)
+def _index_named() -> regex.Pattern:
+    return compile_pattern(next(r["article"] for r in rules("figures") if r.get("index_metric")))
 
-    if not names_an_index(text):
+
+def _indices(text: str, sentences) -> list[str | None]:
+    """The index each sentence is about, when the article names a scored index itself
+    (figures.yaml scores.index `article`; which index: entities/rankings.py)."""
+    from .entities.rankings import index_per_sentence
+
+    if not _index_named().search(text):
         return [None] * len(sentences)
     return index_per_sentence(sentences)
 
@@ -363,12 +436,17 @@ def extract(ctx) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     n = 0
     indices = _indices(text, ctx.sentences)
+    before: list[Labelled] = []   # the labelled quantities of the sentence before
     for sent, index in zip(ctx.sentences, indices):
         scored = index if index in _index_metrics() else None
         qs = find_quantities(text, sent.start, sent.end, blocked, bare_scores=scored is not None)
         if not qs:
+            before = []
             continue
         labelled = label_sentence(text, sent.start, sent.end, qs, scored)
+        if before and _breakdown().match(sent.text):
+            _inherit_breakdown(labelled, before)
+        before = labelled
         subjects = _Subjects(text, sent.start, sent.end)
         ids: list[str] = []
         for lab in labelled:

@@ -42,6 +42,7 @@ class Quantity:
     qualifier: str = "exact"
     total: float | None = None
     raw: str = ""
+    part_of_next: bool = False  # "700 trong tổng số 1.200 dịch vụ": the next quantity is its whole
 
     @property
     def is_percent(self) -> bool:
@@ -186,11 +187,14 @@ def _bare_scores(text: str, start: int, end: int, blocked, taken: list[Quantity]
 
 
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+_RANGE_HINT = re.compile(r"\d\s*%?\s*(?:[-–]|đến|tới)")
 
 
 def _ranges(text: str, start: int, end: int, blocked: list[tuple[int, int, str]]) -> list[Quantity]:
     """Ranges of one quantity: two quantities each, `range_low` and `range_high` (numbers.yaml)."""
     out: list[Quantity] = []
+    if not _RANGE_HINT.search(text, start, end):
+        return out  # every range has a dash, "đến" or "tới" between its ends
     for m in _range_re().finditer(text, start, end):
         if _inside(blocked, m.start("lo"), m.end("lo")) or _inside(blocked, m.start("hi"), m.end("hi")):
             continue
@@ -198,7 +202,7 @@ def _ranges(text: str, start: int, end: int, blocked: list[tuple[int, int, str]]
             continue  # "10 đến 15": only a range when "từ"/"khoảng" or a % says so
         if _YEAR_LIKE.fullmatch(m.group("lo")) and _YEAR_LIKE.fullmatch(m.group("hi")):
             continue
-        unit = _unit_after(text, m.end())
+        unit = _unit_after(text, m.end(), (start, end))
         if unit is None or (m.group("lopct") and unit[0] != "%"):
             continue
         canon, cls, utext, uend = unit
@@ -358,6 +362,16 @@ _BARE_END = regex.compile(r"\s*(?:[,;.)]|$|và\b)")
 @lru_cache(maxsize=1)
 def _inherit_re() -> regex.Pattern:
     return compile_pattern(load_file("numbers")["inherit_cues"])
+
+
+@lru_cache(maxsize=1)
+def _inherit_list_re() -> regex.Pattern:
+    return compile_pattern(load_file("numbers")["inherit_list"])
+
+
+@lru_cache(maxsize=1)
+def _part_of_re() -> regex.Pattern:
+    return compile_pattern(load_file("numbers")["part_of"])
 _WEAK_NEXT = regex.compile(r"\s*(?:trong|với|và|,)\b")
 
 
@@ -392,10 +406,23 @@ def _qualifier_after(text: str, pos: int, q: str) -> str:
     return "at_least" if m.group("up") else "at_most"
 
 
-def _unit_after(text: str, pos: int):
+@lru_cache(maxsize=1)
+def _context_units() -> list[tuple[regex.Pattern, str, str, regex.Pattern]]:
+    """Abbreviations that are a unit only in the right context (numbers.yaml `unit_context`);
+    matched as written (case-sensitive)."""
+    return [(regex.compile(r"\s*" + regex.escape(w) + r"(?!\w)"), canon, cls, compile_pattern(ctx))
+            for w, (canon, cls, ctx) in (load_file("numbers").get("unit_context") or {}).items()]
+
+
+def _unit_after(text: str, pos: int, span: tuple[int, int] | None = None):
     upat, table = _units()
     m = upat.match(text, pos)
     if not m:
+        lo, hi = span or (max(0, pos - 300), min(len(text), pos + 300))
+        for pat, canon, cls, ctx in _context_units():
+            c = pat.match(text, pos)
+            if c and ctx.search(text, lo, hi):
+                return canon, cls, c.group(0).strip(), c.end()
         return None
     if m.group("pct"):
         return "%", "percent", m.group(0).strip(), m.end()
@@ -416,13 +443,20 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
     for m in _number_re().finditer(text, start, end):
         if ranged.holds(m.start()) or _PHAY.search(text, max(0, m.start() - 8), m.start()):
             continue
-        unit = _unit_after(text, m.end())
+        unit = _unit_after(text, m.end(), (start, end))
         if unit is None and not m.group("b"):
             unit = _unit_before(text, m.start(), m.end())
+        part_of_next = False
         if unit is None and out and out[-1].unit not in (None, "%") and _BARE_END.match(text, m.end()) \
-                and _inherit_re().search(text, max(out[-1].end, m.start() - 40), m.start()):
+                and (_inherit_re().search(text, max(out[-1].end, m.start() - 40), m.start())
+                     or _inherit_list_re().match(text[out[-1].end:_qualifier(text, m.start())[1]])):
             prev = out[-1]  # "…12.345 hồ sơ, trong đó trước hạn 1.000, đúng hạn 10.000": the same unit
             unit = (prev.unit, prev.unit_class, None, m.end())
+        if unit is None and not m.group("b"):
+            whole = _part_of_re().match(text, m.end())
+            whole_unit = _unit_after(text, whole.end(), (start, end)) if whole else None
+            if whole_unit is not None:
+                unit, part_of_next = (*whole_unit[:3], m.end()), True
         if unit is None:
             continue  # a bare number counts nothing we can name
         if _inside(blocked, m.start("a"), m.end("a")):
@@ -445,13 +479,13 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
         q = _qualifier_after(text, uend, q)
         out.append(Quantity(value=a, start=qstart, end=uend, num_start=m.start(), num_end=m.end(),
                             unit=canon, unit_class=cls, unit_text=utext, qualifier=q, total=total,
-                            raw=text[m.start():m.end()]))
+                            raw=text[m.start():m.end()], part_of_next=part_of_next))
     for m in _spelled_re().finditer(text, start, end):
         words = m.group("sp")
         low = words.lower().split()
-        if low == ["một"] or not any(w in _UNITS_DIGIT or w in ("mười", "nửa") for w in low) \
+        if low in (["một"], ["không"]) or not any(w in _UNITS_DIGIT or w in ("mười", "nửa") for w in low) \
                 or _VAGUE.search(text, max(0, m.start() - 12), m.start()):
-            continue  # "một cửa", "hàng trăm hồ sơ", "triệu hồ sơ": not a count
+            continue  # "một cửa", "không giấy phép", "hàng trăm hồ sơ", "triệu hồ sơ": not a count
         value = parse_spelled(words)
         if value is not None and m.group("frac"):  # "hai phẩy 23" is 2.23
             frac = m.group("frac")

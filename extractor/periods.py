@@ -15,7 +15,6 @@ import regex
 from .patterns import rules
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
-_SPELLED = {"ba": 3, "sáu": 6, "chín": 9}
 # "đến năm 2025", "tầm nhìn đến năm 2030": a horizon, not the period a figure is about
 _HORIZON = regex.compile(r"(?:(?<!tính\s+)(?:đến|tới)|tầm\s+nhìn|trước|sau)\s*$", regex.IGNORECASE)
 
@@ -33,11 +32,21 @@ def _rules():
     return [(r["id"], r["_regex"], r["period"]) for r in rules("periods")]
 
 
+def _spelled(word: str) -> int | None:
+    from .numbers import parse_spelled
+
+    v = parse_spelled(word)
+    return int(v) if v else None
+
+
+_YEARS = regex.compile(r"(?<![\d/.-])(?:19|20)\d\d(?![\d/])")
+
+
 def render(rule_period: str, groups: dict, year: int | None) -> str | None:
     y = groups.get("y") or (str(year) if year else None)
     if rule_period == "months":
         n = groups.get("n")
-        n = _SPELLED.get(n.lower(), None) if n and not n.isdigit() else int(n) if n else None
+        n = _spelled(n) if n and not n.isdigit() else int(n) if n else None
         if not y or not n or not 1 <= n <= 12:
             return None
         first = groups.get("part", "đầu").lower() == "đầu"
@@ -55,7 +64,7 @@ def render(rule_period: str, groups: dict, year: int | None) -> str | None:
         return str(year) if year else None
     q = groups.get("q")
     if q:
-        q = str(_ROMAN.get(q.upper(), q))
+        q = str(_ROMAN.get(q.upper()) or (q if q.isdigit() else _spelled(q)))
     m = groups.get("m")
     if m:
         m = f"{int(m):02d}"
@@ -77,9 +86,15 @@ class Periods:
                 i = bisect_left(starts, m.end()) - 1  # the spans that start before this one ends
                 if i >= 0 and reach[i] > m.start():
                     continue  # an earlier, more specific rule already read this span
-                if _HORIZON.search(text, max(0, m.start() - 20), m.start()):
-                    continue
-                p = render(tmpl, {k: v for k, v in m.groupdict().items() if v}, year)
+                groups = {k: v for k, v in m.groupdict().items() if v}
+                if _HORIZON.search(text, max(0, m.start() - 20), m.start()) and not (
+                        year and groups.get("y") and int(groups["y"]) <= year):
+                    continue  # "đến năm 2025": a horizon (but "đến quý 4 năm 2018" in 2019 is "as of")
+                nearby = year
+                if not groups.get("y") and "{y}" in tmpl:  # "trong tháng 6": of a year written just before
+                    before = list(_YEARS.finditer(text, max(0, m.start() - 200), m.start()))
+                    nearby = int(before[-1].group(0)) if before else year
+                p = render(tmpl, groups, nearby)
                 if p:
                     found.append(PeriodMention(m.start(), m.end(), p, rid))
                     added.append((m.start(), m.end()))

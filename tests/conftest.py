@@ -8,6 +8,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "corpus" / "seeds"
 GOLD = ROOT / "corpus" / "gold" / "seeds.gold.jsonl"
+DEV = ROOT / "corpus" / "dev"
+DEV_GOLD = ROOT / "corpus" / "gold" / "dev.gold.jsonl"
 SHARED = ROOT.parent / "shared"
 
 
@@ -28,7 +30,7 @@ def pattern_examples(family, polarity):
     from extractor import patterns
 
     out = []
-    for rule in patterns.load_file(family)["rules"]:
+    for rule in patterns.load_file(family)["rules"] + (patterns.load_file(family).get("constructions") or []):
         for ex in (rule.get("examples") or {}).get(polarity) or []:
             out.append(pytest.param(rule, ex, id=f"{rule['id']}:{ex['text'][:40]}"))
     return out

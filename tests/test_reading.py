@@ -63,6 +63,8 @@ def test_seed_004_normalizes_eth_to_d():
     ("2026-01-08T10:00:00+0700", "2026-01-08T10:00:00+07:00"),
     ("Fri, 19 Jul 2024 19:00:00 +0700", "2024-07-19T19:00:00+07:00"),
     ("03/04/2024", "2024-04-03"),  # day first, always
+    ("Thứ Hai, 10/3", None),  # no year written: no year invented from the clock
+    ("Thứ hai, 10 tháng 3", None),
 ])
 def test_dates_day_first(s, iso):
     assert parse_date(s) == iso

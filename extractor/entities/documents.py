@@ -30,9 +30,9 @@ def _codes() -> dict[str, str]:
 
 
 def normalize_number(raw: str) -> str:
-    """"3276 / UBND – KSTTCNC" -> "3276/UBND-KSTTCNC"."""
-    s = regex.sub(r"\s+", "", raw).replace("–", "-").replace("—", "-")
-    return s
+    """"3276 / UBND – KSTTCNC" -> "3276/UBND-KSTTCNC", "1140 / BC VPCP" -> "1140/BC-VPCP"."""
+    s = regex.sub(r"\s*([/–—-])\s*", r"\1", raw.strip()).replace("–", "-").replace("—", "-")
+    return regex.sub(r"\s+", "-", s)
 
 
 def type_from_number(number: str) -> str | None:
@@ -79,9 +79,36 @@ def find_documents(text: str) -> list[dict[str, Any]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _opening_date():
+    from ..patterns import compile_pattern
+
+    return compile_pattern(load_file("documents")["parts"]["opening_date"])
+
+
+def _opening_issued(ctx, d: dict[str, Any]) -> str | None:
+    """"Ngày 5/10, Thủ tướng ký ban hành Nghị định số 136/2018/NĐ-CP": the day the sentence
+    opens with, in the year written there, else the number's year, else the article's year when
+    that day is not after the article's own date (else the year is not known: None)."""
+    sent = ctx.sentence_at(d["start"])
+    if sent is None:
+        return None
+    m = _opening_date().match(ctx.text[sent.start:d["start"]])
+    if not m:
+        return None
+    day, month = int(m.group("d")), int(m.group("m"))
+    year = m.group("y") or (regex.search(r"[/-]((?:19|20)\d\d)[/-]", d["number"]) or [None, None])[1]
+    pub = ctx.article.published or ""
+    if year is None and regex.match(r"\d{4}-\d\d-\d\d", pub) and (month, day) <= (int(pub[5:7]), int(pub[8:10])):
+        year = pub[:4]
+    return parse_doc_date(f"{day}/{month}/{year}") if year else None
+
+
 def extract(ctx) -> list[dict[str, Any]]:
     by_number: dict[str, dict[str, Any]] = {}
     for d in find_documents(ctx.text):
+        if d["issued"] is None:
+            d["issued"] = _opening_issued(ctx, d)
         key = d["number"].upper()
         if key in by_number:
             rec = by_number[key]

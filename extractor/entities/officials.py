@@ -35,8 +35,11 @@ _ADMIN_BEFORE = regex.compile(r"(?:\b(?:TP\.?|Tp\.?|tỉnh|Tỉnh|huyện|Huyệ
 # inside a body's name ("Sở Lao động - Thương binh và Xã hội" goes on; "… - đã đề cập" ends)
 _PHRASE_END = regex.compile(r"[,;:()\n]|(?<!\b(?:TP|Tp|Q|P|TX|T\.Ư|Th|TS|ThS))\.|\s*[-–—]\s*")
 # between a title and its holder's name: a comma, or a military rank ("Bộ trưởng Quốc phòng Đại tướng Phan Văn Giang")
+_RANK_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])((?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy))\s+$", regex.I)
 _RANK_GAP = regex.compile(r"\s*(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\s+)?", regex.I)
-_COMMA_GAP = regex.compile(r"\s*(?:,\s*)?(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\s+)?", regex.I)
+# between a title and the name it introduces: a comma, a rank, or a dash with ông/bà
+# ("Chủ tịch UBND quận 1 - ông Trần Thế Thuận")
+_COMMA_GAP = regex.compile(r"\s*(?:,\s*|[-–—:]\s*(?:ông|bà|đồng\s+chí)\s+)?(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\s+)?", regex.I)
 _TITLE_SEP = regex.compile(r"\s*(?:,|;|\skiêm\s)\s*")
 _SEP_AFTER_NAME = regex.compile(r"\s*(?:,|-|–|—|\()\s*")
 
@@ -80,10 +83,16 @@ def _non_government():
     return compile_pattern(r"(?:\L<non_government>)")
 
 
+@lru_cache(maxsize=1)
+def _state_bodies():
+    return compile_pattern(r"(?:\L<state_bodies>)")
+
+
 def _is_non_government(title: str) -> bool:
     org = _org(title)
-    # "Chủ tịch Hội đồng thành viên Tổng công ty Bưu điện Việt Nam" heads a company too
-    return bool(org and _non_government().search(org))
+    # "Chủ tịch Hội đồng thành viên Tổng công ty Bưu điện Việt Nam" heads a company too; the
+    # State Bank is no bank of that kind
+    return bool(org and _non_government().search(org) and not _state_bodies().search(org))
 
 
 @lru_cache(maxsize=1)
@@ -137,7 +146,7 @@ def _places_and_non_names() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _name_enders():
-    return compile_pattern(r"(?-i:\L<award_kinds>)(?![\p{L}\p{M}])")
+    return compile_pattern(r"(?-i:\L<award_kinds>|\L<not_name_syllables>)(?![\p{L}\p{M}])")
 
 
 def _names(sentence: str, base: int) -> list[tuple[int, int]]:
@@ -207,6 +216,11 @@ def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]
         if _inside(m.start(), bodies):
             pos = m.end()
             continue
+        if m.group(0) == "(":  # "Cục Kiểm soát TTHC (Văn phòng Chính phủ)", "(PA 08) Công an TP. HCM"
+            close = text.find(")", m.end(), min(limit, m.end() + 40))
+            if close > 0 and not regex.search(r"[,;(]|\d{1,2}/\d", text[m.end():close]):
+                pos = close + 1
+                continue
         if m.group(0).strip() in ("-", "–", "—"):
             nxt = _CAP_WORD.match(text, m.end(), limit)
             if nxt and m.end() not in name_starts and not titles.match(text, m.end()):
@@ -280,6 +294,10 @@ def mentions(text: str, s_start: int, s_end: int, title_hits: list[tuple[int, in
             m.end = te
             nxt = _TITLE_SEP.match(text, te)
             pos = nxt.end() if nxt else None
+        rank = _RANK_BEFORE.search(text, max(s_start, ns - 20), ns)
+        if rank and m.titles:  # "Thượng tá Nguyễn Đức Nghiệm, phó trưởng Phòng …": the rank is a title too
+            m.titles.insert(len(chain), rank.group(1))
+            m.start = min(m.start, rank.start(1))
         m.titles = [_SPACES.sub(" ", t).strip(" -–—") for t in m.titles if t.strip()]
         if m.titles and any(_is_official_title(t) for t in m.titles):
             out.append(m)

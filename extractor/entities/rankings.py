@@ -12,19 +12,15 @@ from typing import Any
 
 import regex
 
-from ..patterns import compile_pattern, rules
+from ..normalize import fold
+from ..patterns import compile_pattern, load_file, rules
 from ..places import name_before
 
-_PROVINCE_CITIES = {"hà nội", "hồ chí minh", "hải phòng", "đà nẵng", "cần thơ", "huế"}
 # "chỉ số cải cách hành chính 2015", "Chỉ số CCHC (PAR Index) 2023": the year right after the index
 _YEAR_AFTER = regex.compile(r"\s*(?:\([^)]{0,20}\)\s*)?((?:19|20)\d\d)\b")
-# the article's own province named without its name: "của tỉnh xếp thứ 10/63", "tỉnh ta đứng thứ 5"
-_SELF = regex.compile(r"(?<![\p{L}\p{M}])(?:tỉnh|thành\s+phố|Thành\s+phố)(?:\s+(?:ta|nhà))?"
-                      r"(?=\s*(?:[,.;:]|(?:năm\s+\d{4}\s+)?(?:xếp|đứng|đạt|tăng|giảm|tiếp\s+tục|vươn\s+lên|vẫn)\b))")
 _YEAR = regex.compile(r"\b(?i:năm)\s+((?:19|20)\d\d)\b")
-_CLAUSE = regex.compile(r";|,\s*trong\s+khi\s+|\s+trong\s+khi\s+|,\s*còn\s+")
-_UNIT_LEVEL = [("sở", r"^(?-i:Sở)\b"), ("bộ", r"^(?-i:Bộ)\b"), ("tỉnh", r"^tỉnh\b"),
-               ("huyện", r"^(?:huyện|quận|thị\s+xã|thành\s+phố|TP)\b"), ("xã", r"^(?:xã|phường|thị\s+trấn)\b")]
+# "so với năm 2022": the year of a comparison, not of the ranking
+_COMPARED = regex.compile(r"(?:so\s+với|hơn|từ)\s*$", regex.IGNORECASE)
 
 
 @dataclass
@@ -32,6 +28,8 @@ class Position:
     start: int
     end: int
     ranks: list[tuple[int | None, int | None]]   # (rank, from_bottom) per body
+    previous: int | None = None                  # "tụt từ vị trí thứ 4 xuống 11": the rank of the year before
+    previous_year: int | None = None
 
 
 @lru_cache(maxsize=1)
@@ -42,10 +40,27 @@ def _res():
     entity = compile_pattern("{rank_entity}")
     shared = compile_pattern(r"các\s+(?-i:Sở)\s*:?\s*(?P<list>(?:\L<departments>)(?:\s*(?:,|và)\s*(?:\L<departments>))+)")
     dept = compile_pattern(r"\L<departments>")
-    unit_level = [(lvl, regex.compile(src, regex.I)) for lvl, src in _UNIT_LEVEL]
+    data = load_file("rankings")
+    unit_level = [(lvl, regex.compile(src, regex.I)) for lvl, src in data["unit_level"].items()]
     other = compile_pattern(rs["rankings.index"]["other_index"])
     return (indices, levels, rs["rankings.position"]["_regex"], entity, shared, dept, unit_level, other,
             rs["rankings.next"]["_regex"])
+
+
+@lru_cache(maxsize=1)
+def _data():
+    """The vocabulary of rankings.yaml beside its rules: ordinals, aliases, cues."""
+    data = load_file("rankings")
+    return {
+        "ordinals": {k.casefold(): v for k, v in data["ordinals"].items()},
+        "aliases": dict(data["entity_aliases"]),
+        "alias_re": regex.compile(r"(?<![\p{L}\p{M}&])(?:" + "|".join(
+            regex.escape(a) for a in sorted(data["entity_aliases"], key=len, reverse=True)) + r")(?![\p{L}\p{M}&])"),
+        "self": compile_pattern(data["self"]),
+        "clause": compile_pattern(data["clause"]),
+        "year_before": compile_pattern(data["year_before_position"]),
+        "cities": frozenset(fold(c) for c in load_file("places")["centrally_run_cities"]),
+    }
 
 
 def _last(pats, text):
@@ -73,22 +88,54 @@ def _entities(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
         if any(s <= m.start() < e for s, e in taken) or name_before(text, m.start()):
             continue
         out.append((m.start(), m.end(), m.group(0)))
+        taken.append((m.start(), m.end()))
+    for m in _data()["alias_re"].finditer(text, start, end):  # "NHNN", "Bộ KH&CN": named in full
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        out.append((m.start(), m.end(), _data()["aliases"][m.group(0)]))
     out.sort()
     return out
 
 
-_ORDINALS = {"nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
-             "tám": 8, "chín": 9, "mười": 10}
-
-
 def _ordinal(word: str) -> int:
-    return int(word) if word.isdigit() else _ORDINALS[word.casefold()]
+    word = " ".join(word.split())
+    return int(word) if word.isdigit() else _data()["ordinals"][word.casefold()]
+
+
+@lru_cache(maxsize=1)
+def _position_guards():
+    rule = next(r for r in rules("rankings") if r["id"] == "rankings.position")
+    return {k: compile_pattern(rule[k]) for k in ("trigger", "not_after", "best_not_after", "lead_not_after")}
+
+
+def _trigger():
+    return _position_guards()["trigger"]
+
+
+def _guarded(text: str, m) -> bool:
+    """A match the guards of rankings.position rule out (what comes right before it)."""
+    g = _position_guards()
+    if g["not_after"].search(text, max(0, m.start() - 60), m.start()):
+        return True
+    for group, guard in (("best", "best_not_after"), ("worst", "best_not_after"), ("lead", "lead_not_after")):
+        if m.group(group) and g[guard].search(text, max(0, m.start(group) - 80), m.start(group)):
+            return True
+    return False
 
 
 def _positions(text: str, start: int, end: int) -> list[Position]:
     pos_re = _res()[2]
-    out = []
+    out: list[Position] = []
+    if not _trigger().search(text, start, end):
+        return out  # no word any position has: the full pattern need not run
     for m in pos_re.finditer(text, start, end):
+        if _guarded(text, m):
+            continue
+        if m.group("move"):
+            y = m.group("from_year")
+            out.append(Position(m.start(), m.end(), [(_ordinal(m.group("to")), None)],
+                                previous=_ordinal(m.group("from")), previous_year=int(y) if y else None))
+            continue
         if m.group("first"):
             ranks = [(1, None)]
         elif m.group("last"):
@@ -98,7 +145,7 @@ def _positions(text: str, start: int, end: int) -> list[Position]:
         elif m.group("nth2") or m.group("nth3"):
             ranks = [(int(m.group("nth2") or m.group("nth3")), None)]
         else:
-            ranks = [(_ordinal(n), None) for n in regex.findall(r"thứ\s+(\w+)", m.group("nth"))]
+            ranks = [(_ordinal(n), None) for n in regex.findall(r"thứ\s+(đầu\s+tiên|\w+)", m.group("nth"))]
         out.append(Position(m.start(), m.end(), ranks))
     return out
 
@@ -120,14 +167,13 @@ def _province_re():
 
 def _level_of(entity: str, default: str | None) -> str | None:
     from ..gazetteer import provinces
-    from ..normalize import fold
 
     if _province_re().fullmatch(entity):
         return "tỉnh"
     if _ministry_re().match(entity):
         return "bộ"
     city = regex.match(r"(?:TP\.?|thành\s+phố)\s+(.+)$", entity, regex.I)
-    if city and fold(city.group(1)) in provinces() and fold(city.group(1)) in _PROVINCE_CITIES:
+    if city and fold(city.group(1)) in provinces() and fold(city.group(1)) in _data()["cities"]:
         return "tỉnh"  # "TP Hà Nội" among provinces
     for lvl, pat in _res()[6]:
         if lvl == "huyện" and default == "tỉnh" and regex.match(r"(?:TP|thành\s+phố)\b", entity, regex.I):
@@ -165,17 +211,44 @@ def index_per_sentence(sentences) -> list[str | None]:
     return out
 
 
+def _sentence_year(text: str, found: tuple[str, int, int], current: int | None) -> int | None:
+    """The year of the index named at `found` in a sentence: right after it ("Chỉ số CCHC 2015",
+    "… năm 2023"), else the last one before it ("Năm 2016, chỉ số …"), else the first after it
+    that is no comparison ("so với năm 2022")."""
+    y = _YEAR_AFTER.match(text, found[2])
+    if y is None:
+        y = _YEAR.match(text, found[2]) or _YEAR.match(text, found[2] + 1)
+    if y is None:
+        y = next(reversed(list(_YEAR.finditer(text, 0, found[1]))), None)
+    if y is None:
+        y = next((m for m in _YEAR.finditer(text, found[1]) if not _COMPARED.search(text, 0, m.start())), None)
+    return int(y.group(1)) if y else current
+
+
 def extract(ctx) -> list[dict[str, Any]]:
     levels = _res()[1]
     text = ctx.text
-    if not names_an_index(text) or not _res()[2].search(text):
+    if not names_an_index(text) or not _trigger().search(text):
         return []  # no index named, or no position stated: nothing to rank
+    data = _data()
     index = level = None
     year = None
     out: list[dict[str, Any]] = []
     seen: set[tuple] = set()
     para = -1
     last_rank: int | None = None   # the last rank from the top, for "tiếp theo là A, B"
+
+    def add(start: int, end: int, name: str, lvl: str | None, yr: int | None, rank: int | None,
+            from_bottom: int | None) -> None:
+        name = data["aliases"].get(name, name)   # "NHNN" is Ngân hàng Nhà nước
+        key = (index, name, rank, from_bottom, yr)
+        if key in seen:
+            return
+        seen.add(key)
+        rec = ctx.base("ranking", start, end)
+        rec.update(index=index, level=lvl, year=yr, rank=rank, from_bottom=from_bottom, entity=name)
+        out.append(rec)
+
     for s in ctx.sentences:
         if s.paragraph != para:
             para, level = s.paragraph, None
@@ -186,9 +259,7 @@ def extract(ctx) -> list[dict[str, Any]]:
             if found[0] != index:
                 last_rank = None
             index = found[0]
-            y = (_YEAR.search(s.text, found[1]) or _YEAR_AFTER.match(s.text, found[2])
-                 or next(reversed(list(_YEAR.finditer(s.text, 0, found[1]))), None))  # "năm 2016, chỉ số …"
-            year = int(y.group(1)) if y else year
+            year = _sentence_year(s.text, found, year)
             if index in ("PCI", "PAPI"):
                 level = "tỉnh"
         lv = _last(levels, s.text)
@@ -196,8 +267,10 @@ def extract(ctx) -> list[dict[str, Any]]:
             level = lv[0]
         if index is None:
             continue
-        bounds = [s.start] + [s.start + m.end() for m in _CLAUSE.finditer(s.text)] + [s.end]
+        sent_year = year or _article_year(ctx)
+        bounds = [s.start] + [s.start + m.end() for m in data["clause"].finditer(s.text)] + [s.end]
         taken: set[int] = set()   # entity starts this sentence's positions claimed
+        prev_end = s.start
         for cs, ce in zip(bounds, bounds[1:]):
             positions = _positions(text, cs, ce)
             if not positions:
@@ -209,7 +282,11 @@ def extract(ctx) -> list[dict[str, Any]]:
                 before = [i for i, e in enumerate(ents) if e[1] <= p.start and i not in used]
                 after = [i for i, e in enumerate(ents) if e[0] >= p.end and i not in used]
                 picks = before[-k:] if len(before) >= k else after[:k]
-                if not picks and k == 1 and ctx.article.province and _SELF.search(text, cs, p.end):
+                # "tăng 3 bậc so với năm 2023 (xếp hạng 8/63)": a year written right before it
+                near = data["year_before"].search(text, max(prev_end, p.start - 30), p.start)
+                if not picks and k == 1 and near and used:  # the same body, another year
+                    picks = [max(used)]
+                if not picks and k == 1 and ctx.article.province and data["self"].search(text, cs, p.end):
                     # "Chỉ số CCHC năm 2022 của tỉnh xếp thứ 10/63": the article's own province
                     ents.append((p.start, p.start, ctx.article.province))
                     picks = [len(ents) - 1]
@@ -218,35 +295,26 @@ def extract(ctx) -> list[dict[str, Any]]:
                     level_here = None
                 if len(picks) != k:
                     continue  # a position without a body it could belong to: leave it
+                yr = int(near.group(1)) if near else sent_year
+                prev_end = p.end
                 for i, (rank, from_bottom) in zip(picks, p.ranks):
                     used.add(i)
                     es, ee, name = ents[i]
                     taken.add(es)
                     if rank is not None:
                         last_rank = rank
-                    key = (index, name, rank, from_bottom)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    a, b = min(es, p.start), max(ee, p.end)
-                    rec = ctx.base("ranking", a, b)
-                    rec.update(index=index, level=level_here or _level_of(name, level),
-                               year=year or _article_year(ctx), rank=rank, from_bottom=from_bottom, entity=name)
-                    out.append(rec)
+                    lvl = level_here or _level_of(name, level)
+                    add(min(es, p.start), max(ee, p.end), name, lvl, yr, rank, from_bottom)
+                    if p.previous is not None:  # "từ vị trí thứ 17 lên vị trí thứ 3": the year before too
+                        before_year = p.previous_year or (yr - 1 if yr else None)
+                        add(min(es, p.start), max(ee, p.end), name, lvl, before_year, p.previous, None)
         nxt = _res()[8].search(text, s.start, s.end)
         if nxt and last_rank is not None:  # "tiếp theo là Bộ Tài chính …, Bộ Tư pháp …": the next ranks
             for es, ee, name in _entities(text, nxt.end(), s.end):
                 if es in taken:
                     continue
                 last_rank += 1
-                key = (index, name, last_rank, None)
-                if key in seen:
-                    continue
-                seen.add(key)
-                rec = ctx.base("ranking", es, ee)
-                rec.update(index=index, level=_level_of(name, level), year=year or _article_year(ctx),
-                           rank=last_rank, from_bottom=None, entity=name)
-                out.append(rec)
+                add(es, ee, name, _level_of(name, level), sent_year, last_rank, None)
     return out
 
 

@@ -91,7 +91,9 @@ def parse_date(value: str | None) -> str | None:
     try:  # last resort: dateparser, Vietnamese, day first
         import dateparser  # noqa: PLC0415
 
-        dt = dateparser.parse(value, languages=["vi"], settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first"})
+        # a date line with no year ("Thứ Hai, 10/3") never gets the current year
+        dt = dateparser.parse(value, languages=["vi"], settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first",
+                                                                 "REQUIRE_PARTS": ["day", "month", "year"]})
     except Exception:  # pragma: no cover
         dt = None
     return dt.isoformat() if dt else None

@@ -14,6 +14,8 @@ from ..patterns import compile_pattern, load_file
 from .dates import find_date
 
 _WORD = regex.compile(r"\w+")
+# the agency after an author's name is no part of it: "Chu Thanh Vân (TTXVN)"
+_AGENCY = regex.compile(r"\s*\([^()]{1,40}\)\s*$")
 _LEAD_MARK = regex.compile(r"^\s*(?:\([^()\n]{1,40}\)\s*[-–—]|[\p{Lu}\d.]{2,15}\s*[-–—]\s)")
 
 
@@ -64,6 +66,29 @@ def _is_date_line(line: str) -> tuple[bool, str | None, str | None]:
     if len(_WORD.findall(before)) > 6 or len(_WORD.findall(after)) > 3:
         return False, None, None
     return True, found.iso, before or None
+
+
+def _byline_before_captions_or_inline(lines: list[str], tail: int, head: int) -> tuple[str | None, list[str]]:
+    """A byline that is not the last line: one followed only by a few photo captions
+    ("Hoàng Thuỳ" / "Chủ tịch … phát biểu tại …"), or written at the end of the last paragraph
+    ("… điện tử. Tuấn Ngọc"). The byline leaves the body; the captions stay."""
+    from ..normalize import fold
+    from ..gazetteer import place_names
+
+    filled = [i for i in range(head + 1, tail) if lines[i]]
+    for k in range(len(filled) - 2, max(0, len(filled) - 6), -1):  # at most four captions after it
+        i, before = filled[k], lines[filled[k - 1]]
+        captions = [lines[j] for j in filled[k + 1:]]
+        if _is_byline(lines[i]) and fold(lines[i]) not in place_names() and before[-1:] in '.!?"”…:' \
+                and all(len(c) < 220 for c in captions[1:]):
+            return _AGENCY.sub("", lines[i]), lines[:i] + [""] + lines[i + 1:]
+    if filled:
+        last = filled[-1]
+        m = rules()["layout.byline_inline"].search(lines[last])
+        if m and fold(m.group("name") or "") not in place_names():
+            by = m.group("name") or m.group("initials")
+            return by, lines[:last] + [lines[last][:m.start()].rstrip()] + lines[last + 1:]
+    return None, lines
 
 
 def read_text(raw: str, source: str, **meta) -> Article:
@@ -123,6 +148,8 @@ def read_text(raw: str, source: str, **meta) -> Article:
         if not author:
             author = lines[tail - 1]
         tail -= 1
+    elif not author:
+        author, lines = _byline_before_captions_or_inline(lines, tail, title_idx or 0)
     if title_idx is not None and not any(ln for i, ln in enumerate(lines[:tail]) if i not in drop):
         # one paragraph and nothing else: that is the body, not a title
         drop.discard(title_idx)
