@@ -414,13 +414,23 @@ def _context_units() -> list[tuple[regex.Pattern, str, str, regex.Pattern]]:
             for w, (canon, cls, ctx) in (load_file("numbers").get("unit_context") or {}).items()]
 
 
+# A pattern with a required word ("số", "HS") is looked for by the regex module all the way to
+# the end of the text before `match` tries it at `pos`: a match right after a number is tried
+# within this many characters, or each one would cost the whole rest of the text.
+_NEAR = 256
+
+
+def _near(text: str, pos: int) -> int:
+    return min(len(text), pos + _NEAR)
+
+
 def _unit_after(text: str, pos: int, span: tuple[int, int] | None = None):
     upat, table = _units()
     m = upat.match(text, pos)
     if not m:
         lo, hi = span or (max(0, pos - 300), min(len(text), pos + 300))
         for pat, canon, cls, ctx in _context_units():
-            c = pat.match(text, pos)
+            c = pat.match(text, pos, _near(text, pos))
             if c and ctx.search(text, lo, hi):
                 return canon, cls, c.group(0).strip(), c.end()
         return None
@@ -453,7 +463,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
             prev = out[-1]  # "…12.345 hồ sơ, trong đó trước hạn 1.000, đúng hạn 10.000": the same unit
             unit = (prev.unit, prev.unit_class, None, m.end())
         if unit is None and not m.group("b"):
-            whole = _part_of_re().match(text, m.end())
+            whole = _part_of_re().match(text, m.end(), _near(text, m.end()))
             whole_unit = _unit_after(text, whole.end(), (start, end)) if whole else None
             if whole_unit is not None:
                 unit, part_of_next = (*whole_unit[:3], m.end()), True

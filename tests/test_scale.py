@@ -22,6 +22,7 @@ REFORM = ROOT / "tests" / "data" / "cchc_sample.jsonl"  # the 50 articles of ../
 def _reform_inputs():
     yield pytest.param([str(SEEDS)], 5, id="seeds")
     yield pytest.param([str(REFORM)], 50, id="cchc_sample")
+    yield pytest.param([str(ROOT / "corpus" / "dev")], 50, id="dev")
     shared = pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="no ../shared/corpus beside the checkout")
     yield pytest.param([str(SHARED / "corpus" / "dev")], 50, id="shared-dev", marks=shared)
     yield pytest.param([str(SHARED / "corpus" / "cchc.jsonl")], 50, id="shared-cchc", marks=shared)
