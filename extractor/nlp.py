@@ -85,7 +85,7 @@ def _locate(text: str, pieces: list[str], base: int):
 # before it: in a run of them with no space ("ab.ab.ab…", 60 KB) that is quadratic. Such a run
 # is cut into pieces of RUN to 2·RUN characters, each tokenized alone; the pieces are glued
 # (no space between), so the sentences merge back whole (`_merge_false_breaks`).
-_RUN = 64
+_RUN = 32
 _LONG_RUN = regex.compile(r"[\p{L}\p{N}.]{%d,}" % (2 * _RUN))
 _LONG_WORD = re.compile(r"\S{%d}" % (2 * _RUN))  # the cheap test first (no such run without it)
 
