@@ -12,14 +12,15 @@ from typing import Any
 
 from .model import Article, ReadError
 from .normalize import normalize_text
+from .pipeline import extract_article, safe_extract
+
+__all__ = ["extract_paths", "extract_text", "safe_extract"]
 
 
 def extract_text(text: str, source: str = "<text>", prefilter: bool = True, **meta: Any) -> list[dict[str, Any]]:
     """Records for one article given as its body text (title, published … as keywords).
 
     `prefilter=False` extracts even from a text without reform vocabulary (a lone sentence)."""
-    from .pipeline import extract_article
-
     return extract_article(Article(source=source, text=normalize_text(text).strip(), **meta), prefilter=prefilter)
 
 
@@ -32,19 +33,3 @@ def extract_paths(inputs: Iterable[str], jobs: int = 1,
     from .parallel import extract_inputs
 
     yield from extract_inputs(inputs, jobs=max(1, jobs or 1), only_relevant=only_relevant)
-
-
-def safe_extract(article: Article, only_relevant: bool = False) -> list[dict[str, Any]] | ReadError:
-    """extract_article, but a failure on one article is reported for it, never raised. With
-    `only_relevant`, an article the prefilter drops gives no record at all (`[]`)."""
-    from .pipeline import extract_article
-    from .relevance import is_relevant
-
-    try:
-        if only_relevant:
-            if not is_relevant(article):
-                return []
-            return extract_article(article, prefilter=False)  # the prefilter said yes already
-        return extract_article(article)
-    except Exception as e:  # a bug must not cost the rest of the run
-        return ReadError(article.source, f"extraction failed ({e.__class__.__name__}: {e})")

@@ -62,7 +62,7 @@ def profile(lines: list[str], name: str, timer: Timer) -> dict[str, float]:
     from .checks import check_article
     from .model import Article
     from .normalize import normalize_text
-    from .pipeline import Context, stages
+    from .pipeline import Context, place, stages
     from .relevance import is_relevant
 
     objs = []
@@ -78,7 +78,10 @@ def profile(lines: list[str], name: str, timer: Timer) -> dict[str, float]:
     t0 = _clock()
     relevant = [a for a in arts if is_relevant(a)]
     timer.add(f"{name}: relevance prefilter", _clock() - t0, len(arts))
-    ctxs = [Context(a) for a in relevant]
+    t0 = _clock()
+    placed = [place(a) for a in relevant]
+    timer.add(f"{name}: places", _clock() - t0, len(relevant))
+    ctxs = [Context(a) for a in placed]
     t0 = _clock()
     for c in ctxs:
         c.sentences  # noqa: B018 - the NLP stage, cached on the context
@@ -101,7 +104,7 @@ def profile(lines: list[str], name: str, timer: Timer) -> dict[str, float]:
 
 
 def end_to_end(lines: list[str]) -> tuple[int, float]:
-    from .api import safe_extract
+    from .pipeline import safe_extract
     from .reading.jsonl import article_from_obj
 
     t0 = _clock()
@@ -128,7 +131,7 @@ def naive(lines: list[str]) -> tuple[int, float, int]:
 def memory_flat(path: Path, total: int, every: int) -> Iterator[tuple[int, float]]:
     """Stream `total` articles (cycling the corpus) through read + prefilter + extraction of the
     relevant ones, yielding (articles so far, peak RSS MB) every `every` articles."""
-    from .api import safe_extract
+    from .pipeline import safe_extract
     from .reading.jsonl import article_from_obj
     from .relevance import is_relevant
 

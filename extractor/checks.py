@@ -23,6 +23,7 @@ import regex
 
 from .normalize import fold
 from .patterns import compile_pattern, load_file
+from .records import Check
 
 
 @lru_cache(maxsize=1)
@@ -64,13 +65,11 @@ def _same_subject(a: dict, b: dict) -> bool:
     return fold(a.get("subject")) == fold(b.get("subject")) or not a.get("subject") or not b.get("subject")
 
 
-def _record(ctx, check: str, status: str, figs: list[dict], expected, reported, message: str) -> dict[str, Any]:
+def _record(ctx, check: str, status: str, figs: list[dict], expected, reported, message: str) -> Check:
     s = min(f["sentence_start"] for f in figs)
     e = max(f["sentence_end"] for f in figs)
-    rec = ctx.base("check", s, e)
-    rec.update(check=check, status=status, figures=[f["id"] for f in figs], expected=expected,
-               reported=reported, message=message)
-    return rec
+    return Check(**ctx.span(s, e), check=check, status=status, figures=[f["id"] for f in figs], expected=expected,
+                 reported=reported, message=message)
 
 
 def _whole_for(count: dict, figs: list[dict], para_figs: list[dict]) -> dict | None:
@@ -179,15 +178,16 @@ def _target_checks(ctx, figs_by_sentence, sentences_text) -> list[dict]:
     return out
 
 
-def check_article(ctx) -> list[dict[str, Any]]:
-    figs = [f for f in ctx.of_kind("figure")]
+def check_article(ctx) -> list[Check]:
+    # the checks read figures as the data contract writes them (check_conflicts reads them back so)
+    figs = [f.to_dict() for f in ctx.of_kind("figure")]
     if not figs:
         return []
     para_of = {s.start: s.paragraph for s in ctx.sentences}
     by_sentence: dict[int, list[dict]] = defaultdict(list)
     by_para: dict[int, list[dict]] = defaultdict(list)
     for f in figs:
-        f = dict(f, _para=para_of.get(f["sentence_start"], -1))
+        f["_para"] = para_of.get(f["sentence_start"], -1)
         by_sentence[f["sentence_start"]].append(f)
         by_para[f["_para"]].append(f)
     sentences_text = {s.start: s.text for s in ctx.sentences}
@@ -217,8 +217,7 @@ def check_conflicts(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             by_value[f["value"]].append(f["source"])
         detail = "; ".join(f"{_n(v)} in {', '.join(sorted(set(srcs)))}" for v, srcs in sorted(by_value.items()))
         loc = figs[0]["locality"]
-        out.append({"kind": "check", "article_id": figs[0]["article_id"], "source": figs[0]["source"],
-                    "check": "conflict", "status": "mismatch", "figures": [f["id"] for f in figs],
-                    "expected": None, "reported": values,
-                    "message": f"{metric} for {loc}, {period} is reported differently: {detail}."})
+        out.append(Check(article_id=figs[0]["article_id"], source=figs[0]["source"], check="conflict",
+                         status="mismatch", figures=[f["id"] for f in figs], expected=None, reported=values,
+                         message=f"{metric} for {loc}, {period} is reported differently: {detail}.").to_dict())
     return out

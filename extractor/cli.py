@@ -26,6 +26,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 class LazyGroup(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # `cchc export ... | head`: end quietly, with the usual status
+            from .commands import quiet_broken_pipe
+
+            quiet_broken_pipe()
+
     def list_commands(self, ctx):
         return sorted(COMMANDS)
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import regex
 
 from .numbers import Quantity, blocked_spans, find_quantities
 from .patterns import compile_pattern, load_file, rules
-from .periods import Periods
+from .periods import Periods, period_source, period_year
+from .records import Figure
 
 # what a sentence must contain before any quantity in it is worth labelling
 _CONNECTOR_RE_SRC = "{rate_link}|{rate_tail}"
@@ -34,12 +34,6 @@ _LOCALITY = regex.compile(
 
 _CLAUSE_END = regex.compile(r"[;.](?:\s|$)")
 _RIGHT_REACH = 500  # a `right` cue is anchored at the unit: no cue reads further than this
-# a target cue that governs the rate named right after it ("phấn đấu đảm bảo tỷ lệ …")
-_GOVERNS = regex.compile(r"\s*(?:(?:đảm\s+bảo|nâng|nâng\s+cao|đưa|để|cho)\s+)?", regex.IGNORECASE)
-# what says a figure is already reached, not aimed at
-_ACTUAL = regex.compile(r"(?<!\w)(?:đã|hiện|đến\s+nay|năm\s+(?:qua|nay)|thực\s+tế)(?!\w)", regex.IGNORECASE)
-# where what is said of a counted whole begins ("… của Đà Nẵng | đã được trực tuyến hóa")
-_PREDICATE = regex.compile(r"(?<=\s)(?:đã|được|đang|sẽ)\s")
 _OPEN_PAREN = regex.compile(r"\s*\(\s*")
 
 
@@ -85,6 +79,12 @@ def _rules() -> tuple[list[Rule], dict[str, str], dict[str, str], regex.Pattern,
     return out, rate_of, count_of, compile_pattern(_CONNECTOR_RE_SRC), compile_pattern(_TARGET_RE_SRC)
 
 
+@lru_cache(maxsize=None)
+def _part(name: str) -> regex.Pattern:
+    """A named part of figures.yaml (or the lexicon), compiled once."""
+    return compile_pattern("{%s}" % name)
+
+
 @lru_cache(maxsize=1)
 def _rule_sets() -> tuple[list[Rule], list[Rule], dict[str, list[Rule]]]:
     """The index rules, the vetoes, and the other rules by the unit class they label (in
@@ -105,6 +105,11 @@ def _delta_up() -> regex.Pattern:
 @lru_cache(maxsize=1)
 def _delta_down() -> regex.Pattern:
     return compile_pattern("{delta_down}")
+
+
+@lru_cache(maxsize=1)
+def _level_after_change() -> regex.Pattern:
+    return compile_pattern("{level_after_change}")
 
 
 @lru_cache(maxsize=1)
@@ -212,6 +217,8 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
         right = clause_after(q.end)
         sentence_left = _Lazy(text, s_start, q.start)  # sliced only when a rule looks that far
         delta = "up" if _delta_up().search(left) else "down" if _delta_down().search(left) else None
+        if delta and _level_after_change().search(left):
+            delta = None  # "giảm mạnh, chỉ còn 2,1%": the level reached
         cands = [r for r in by_class.get(q.unit_class, ()) if _applies(r, q, sentence, delta, sentence_left, seen)]
         veto = next((r for r in vetoes if q.unit_class in r.units and r.veto.search(left)), None)
         if veto is not None:
@@ -222,19 +229,21 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
         if q.is_percent:
             cues = list(target_re.finditer(left))
             heads = list(_rate_head().finditer(left))
-            if cues and (not heads or cues[-1].end() > heads[-1].start()
-                         or _GOVERNS.fullmatch(left, cues[-1].end(), heads[-1].start())):
+            # a goal is named near its figure ("chỉ tiêu" a sentence away is an indicator), or
+            # right before the rate it governs
+            if cues and ((len(left) - cues[-1].end() <= 120 and (not heads or cues[-1].end() > heads[-1].start()))
+                         or (heads and _part("governs").fullmatch(left, cues[-1].end(), heads[-1].start()))):
                 # "vượt chỉ tiêu … 30%"; "phấn đấu (đảm bảo) tỷ lệ hồ sơ … đạt trên 60%"
                 lab.role = "target"
             elif prev is not None and prev.role == "target" and prev.q.is_percent and not heads \
-                    and not _ACTUAL.search(left):
+                    and not _part("actual").search(left):
                 lab.role = "target"  # "…đạt trên 60%; các dịch vụ khác đạt tối thiểu 30%": the same goal
         # 1. a cue right after the unit (the next quantity's window starts after it); a part of
         #    the whole counted after it takes what is said of that whole ("700 trong tổng số
         #    1.200 dịch vụ công, thủ tục của Đà Nẵng đã được trực tuyến hóa mức 3, 4")
         if q.part_of_next and i + 1 < len(qs):
             whole_right = clause_after(qs[i + 1].end)
-            pred = _PREDICATE.search(whole_right, 0, 80)
+            pred = _part("predicate").search(whole_right, 0, 80)
             rule = _first(cands, "right", whole_right[pred.start():]) if pred else None
         else:
             rule = _first(cands, "right", right)
@@ -262,6 +271,12 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
             elif bare and not prev.q.is_percent and prev.metric in rate_of:
                 lab.metric, lab.rule = rate_of[prev.metric], "figures.rate_of_count"
                 lab.about = len(out) - 1
+                rule = True  # type: ignore[assignment]
+        # 3a. a count's target after it: "đạt khoảng 34 triệu hồ sơ (… so với chỉ tiêu 50 triệu hồ sơ)"
+        if rule is None and not q.is_percent and _part("count_target").search(left):
+            count = next((o for o in reversed(out) if o.q.unit == q.unit), None)
+            if count is not None and count.metric != "other":
+                lab.metric, lab.rule, lab.role = count.metric, "figures.target_of_count", "target"
                 rule = True  # type: ignore[assignment]
         # 3b. a rate in a parallel list after a rate: "mức độ 3 là 51,38%, mức độ 4 đạt tới 98,88%"
         if rule is None and q.is_percent and prev is not None and prev.q.is_percent and prev.metric != "other" \
@@ -429,12 +444,15 @@ def _year(published: str | None) -> int | None:
     return None
 
 
-def extract(ctx) -> list[dict[str, Any]]:
+def extract(ctx) -> list[Figure]:
     text = ctx.text
     blocked = blocked_spans(text)
     periods = Periods(text, _year(ctx.article.published))
-    records: list[dict[str, Any]] = []
+    records: list[Figure] = []
     n = 0
+    paras: dict[int, tuple[int, int]] = {}
+    for s in ctx.sentences:
+        paras[s.paragraph] = (paras.get(s.paragraph, (s.start, s.end))[0], s.end)
     indices = _indices(text, ctx.sentences)
     before: list[Labelled] = []   # the labelled quantities of the sentence before
     for sent, index in zip(ctx.sentences, indices):
@@ -455,12 +473,13 @@ def extract(ctx) -> list[dict[str, Any]]:
             fid = f"{ctx.article.article_id}:f{n}"
             ids.append(fid)
             subject, loc = subjects.at(q.start)
-            rec = ctx.base("figure", q.start, q.end)
-            rec.update(
-                id=fid, metric=lab.metric, value=_num(q.value), unit=q.unit, qualifier=q.qualifier,
+            period = periods.at(q.start, sent.start, sent.end)
+            rec = Figure(
+                **ctx.span(q.start, q.end), id=fid, metric=lab.metric, value=_num(q.value), unit=q.unit, qualifier=q.qualifier,
                 total=_num(q.total) if q.total is not None else None, role=lab.role, subject=subject,
                 locality=loc or ctx.article.locality, province=ctx.article.province,
-                period=periods.at(q.start, sent.start, sent.end),
+                period=period, year=period_year(period),
+                period_source=period_source(periods, period, *paras[sent.paragraph], q.start),
                 sentence=sent.text, pattern=lab.rule,
                 about=ids[lab.about] if lab.about is not None else None,
                 sentence_start=sent.start, sentence_end=sent.end,

@@ -1,16 +1,18 @@
-"""Records of the data contract (see docs/records.md and SPEC.md).
+"""What the readers produce: an `Article`, or a `ReadError`; and the metric vocabulary.
 
-An `Article` is what the readers produce; extraction turns it into a list of plain `dict`
-records (`kind` = article, figure, official, award, document, ranking, check), which is
-what every output format, the store and the scorer consume.
+Extraction turns an Article into records (their fields are declared once, in records.py;
+docs/records.md lists them), handed out as plain `dict`s of the data contract (SPEC.md), which
+is what every output format, the store and the scorer consume.
 """
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("article", "figure", "official", "award", "document", "ranking", "check")
+from . import records
+
+KINDS = tuple(records.KINDS)
 
 METRICS = (
     "dossiers_received", "dossiers_received_online", "dossiers_received_postal",
@@ -53,6 +55,8 @@ class Article:
     site: str | None = None
     locality: str | None = None
     province: str | None = None
+    province_2025: str | None = None
+    codes: dict[str, Any] = field(default_factory=dict)   # the place's codes (records.PLACE, places.resolve)
     article_id: str = ""
     extra: dict[str, Any] = field(default_factory=dict)   # reader-specific (lead, tags, page id…)
 
@@ -61,13 +65,12 @@ class Article:
             self.article_id = article_id_for(self.source, self.text)
 
     def record(self) -> dict[str, Any]:
-        d = asdict(self)
-        extra = d.pop("extra")
-        rec = {"kind": "article", "article_id": self.article_id, "source": self.source}
-        rec.update({k: v for k, v in d.items() if k not in ("source", "article_id")})
-        if extra.get("province_2025"):
-            rec["province_2025"] = extra["province_2025"]
-        return rec
+        """The `article` record of the data contract."""
+        return records.Article(
+            article_id=self.article_id, source=self.source, text=self.text, title=self.title,
+            published=self.published, author=self.author, url=self.url, site=self.site, locality=self.locality,
+            province=self.province, province_2025=self.province_2025,
+            **{k: self.codes.get(k) for k in records.PLACE if k != "province_2025"}).to_dict()
 
 
 class ReadError(Exception):

@@ -148,8 +148,6 @@ def _spelled_re() -> regex.Pattern:
     """)
 
 
-# "hai phẩy 23": the digits belong to the spelled number before them
-_PHAY = regex.compile(r"phẩy\s+$", regex.IGNORECASE)
 
 
 @lru_cache(maxsize=None)
@@ -187,13 +185,12 @@ def _bare_scores(text: str, start: int, end: int, blocked, taken: list[Quantity]
 
 
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
-_RANGE_HINT = re.compile(r"\d\s*%?\s*(?:[-–]|đến|tới)")
 
 
 def _ranges(text: str, start: int, end: int, blocked: list[tuple[int, int, str]]) -> list[Quantity]:
     """Ranges of one quantity: two quantities each, `range_low` and `range_high` (numbers.yaml)."""
     out: list[Quantity] = []
-    if not _RANGE_HINT.search(text, start, end):
+    if not _reader_re("numbers.range", "hint").search(text, start, end):
         return out  # every range has a dash, "đến" or "tới" between its ends
     for m in _range_re().finditer(text, start, end):
         if _inside(blocked, m.start("lo"), m.end("lo")) or _inside(blocked, m.start("hi"), m.end("hi")):
@@ -451,7 +448,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
     out: list[Quantity] = _ranges(text, start, end, blocked)
     ranged = Spans((q.num_start, q.num_end) for q in out)
     for m in _number_re().finditer(text, start, end):
-        if ranged.holds(m.start()) or _PHAY.search(text, max(0, m.start() - 8), m.start()):
+        if ranged.holds(m.start()) \
+                or _reader_re("numbers.spelled", "decimal_before").search(text, max(0, m.start() - 8), m.start()):
             continue
         unit = _unit_after(text, m.end(), (start, end))
         if unit is None and not m.group("b"):

@@ -5,10 +5,12 @@ import csv
 import json
 from typing import IO, Any
 
-CSV_FIELDS = ["kind", "article_id", "source", "id", "metric", "value", "unit", "qualifier", "total", "role",
-              "subject", "locality", "period", "name", "titles", "award", "number", "doc_type", "issued",
-              "index", "level", "rank", "from_bottom", "entity", "check", "status", "expected", "reported",
-              "message", "title", "published", "author", "province", "text", "start", "end", "sentence", "pattern"]
+from . import records
+
+# every field of every kind (records.py); a field CSV does not carry (the article's body: it is
+# in JSON Lines, and a CSV row per article stays readable) is left empty in its kind's rows
+CSV_FIELDS = records.csv_fields()
+_BLANK = {kind: {s.name for s in records.specs(cls) if not s.csv} for kind, cls in records.KINDS.items()}
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -17,6 +19,36 @@ def safe_cell(v: Any) -> Any:
     if isinstance(v, str) and v.startswith(_FORMULA):
         return "'" + v
     return v
+
+
+def plain_number(value: float | int | None) -> str:
+    """A number as a Vietnamese text writes it, never in scientific notation: 1245 -> "1.245",
+    0.72 -> "0,72", 36466.5 -> "36.466,5"."""
+    if value is None:
+        return "?"
+    v = float(value)
+    if v != v or v in (float("inf"), float("-inf")):
+        return str(value)
+    whole, _, frac = f"{abs(v):.6f}".rstrip("0").partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return ("-" if v < 0 else "") + grouped + ("," + frac if frac else "")
+
+
+# the scale words a Vietnamese text writes large amounts with
+_SCALES = ((1e9, "tỉ"), (1e6, "triệu"))
+
+
+def plain_quantity(value: float | int | None, unit: str | None) -> str:
+    """A value with its unit, as a reader writes it: "1.245 hồ sơ", "0,72%", "256.341 tỉ đồng"
+    (a large amount with the scale word when that loses nothing)."""
+    unit = (unit or "").strip()
+    if unit == "%":
+        return plain_number(value) + "%"
+    if value is not None:
+        for scale, word in _SCALES:
+            if abs(float(value)) >= scale and round(float(value) / scale, 3) * scale == float(value):
+                return f"{plain_number(round(float(value) / scale, 3))} {word} {unit}".strip()
+    return f"{plain_number(value)} {unit}".strip()
 
 
 class Writer:
@@ -41,9 +73,9 @@ class Writer:
     def _csv(self, records):
         w = self._csv_()
         for r in records:
-            row = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v) for k, v in r.items()}
-            if r["kind"] == "article":
-                row["text"] = None  # the body is in jsonl; a CSV row per article stays readable
+            blank = _BLANK.get(r["kind"], ())
+            row = {k: (None if k in blank else json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
+                   for k, v in r.items()}
             w.writerow({k: safe_cell(v) for k, v in row.items() if k in CSV_FIELDS})
 
     def _table(self, records):
@@ -54,9 +86,12 @@ class Writer:
                                f"{r.get('published') or '?'}  {r.get('author') or ''}  {r.get('province') or ''}\n")
                 continue
             if k == "figure":
-                val = f"{r['value']:g}" + (f"/{r['total']:g}" if r.get("total") is not None else "")
                 tag = f"{r['metric']}{' (target)' if r.get('role') == 'target' else ''}"
-                label, value = tag, f"{val} {r.get('unit') or ''}".strip()
+                if r.get("total") is not None:
+                    value = f"{plain_number(r['value'])}/{plain_quantity(r['total'], r.get('unit'))}"
+                else:
+                    value = plain_quantity(r["value"], r.get("unit"))
+                label = tag
             elif k == "official":
                 label, value = "official", f"{r.get('name')} — {', '.join(r.get('titles') or [])}"
             elif k == "award":

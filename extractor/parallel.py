@@ -157,7 +157,7 @@ def _articles(unit: tuple, only_relevant: bool) -> Iterator[Article | ReadError 
 
 def _run(unit: tuple, only_relevant: bool = False) -> list[Any]:
     """A worker's job: read the articles of one slice and extract them (results packed)."""
-    from .api import safe_extract
+    from .pipeline import safe_extract
 
     out: list[Any] = []
     for item in _articles(unit, only_relevant):
@@ -227,12 +227,11 @@ def extract_many(items: Iterable[Article | ReadError], jobs: int = 1, chunksize:
     `chunksize` articles travel to a worker together; at most `window` chunks (default
     4 × jobs) are in flight, so memory stays bounded however long `items` is. A ReadError
     in `items` is passed through in its place; an article whose extraction fails becomes a
-    ReadError (see `api.safe_extract`). `batch` is the old name of `chunksize`."""
+    ReadError (see `pipeline.safe_extract`). `batch` is the old name of `chunksize`."""
     if jobs <= 1:  # no slicing at all: one article in, one result out
-        from .api import safe_extract
+        from .pipeline import extract_each
 
-        for item in items:
-            yield item if isinstance(item, ReadError) else safe_extract(item, only_relevant=only_relevant)
+        yield from extract_each(items, only_relevant)
         return
     yield from _ordered(_item_slices(items, max(1, batch or chunksize)), jobs, window, only_relevant)
 

@@ -28,6 +28,14 @@ class PeriodMention:
 
 
 @lru_cache(maxsize=1)
+def _compared():
+    """periods.yaml `compared`: the period a change is measured from ("so với tháng 7")."""
+    from .patterns import compile_pattern, load_file
+
+    return compile_pattern(load_file("periods")["compared"])
+
+
+@lru_cache(maxsize=1)
 def _rules():
     return [(r["id"], r["_regex"], r["period"]) for r in rules("periods")]
 
@@ -78,10 +86,11 @@ class Periods:
         # the spans earlier rules read, sorted by start, with the largest end so far: "does
         # [a, b) overlap one" is a bisection, not a scan (a text of 10,000 dates stays linear);
         # a rule's own matches never overlap each other
+        taken: list[tuple[int, int]] = []
         starts: list[int] = []
         reach: list[int] = []
         for rid, pat, tmpl in _rules():
-            added = []
+            added = False
             for m in pat.finditer(text):
                 i = bisect_left(starts, m.end()) - 1  # the spans that start before this one ends
                 if i >= 0 and reach[i] > m.start():
@@ -96,10 +105,13 @@ class Periods:
                     nearby = int(before[-1].group(0)) if before else year
                 p = render(tmpl, groups, nearby)
                 if p:
+                    taken.append((m.start(), m.end()))
+                    added = True
+                    if _compared().search(text, max(0, m.start() - 40), m.start()):
+                        continue  # "giảm 3,86% so với tháng 7": the period compared with, no figure's
                     found.append(PeriodMention(m.start(), m.end(), p, rid))
-                    added.append((m.start(), m.end()))
             if added:
-                spans = sorted((f.start, f.end) for f in found)
+                spans = sorted(taken)
                 starts = [a for a, _ in spans]
                 reach, top = [], -1
                 for _, b in spans:
@@ -108,6 +120,15 @@ class Periods:
         found.sort(key=lambda p: p.start)
         self.mentions = found
         self._starts = [p.start for p in found]
+        self._by_period: dict[str, list[int]] | None = None
+
+    def starts_of(self, period: str) -> list[int]:
+        """The (sorted) starts of the mentions of one period."""
+        if self._by_period is None:
+            self._by_period = {}
+            for p in self.mentions:
+                self._by_period.setdefault(p.period, []).append(p.start)
+        return self._by_period.get(period, [])
 
     def at(self, pos: int, sent_start: int, sent_end: int) -> str | None:
         i = bisect_right(self._starts, pos) - 1
@@ -118,3 +139,29 @@ class Periods:
         if i >= 0:
             return self.mentions[i].period
         return str(self.year) if self.year else None
+
+
+# --- where a figure's period comes from (figures.py writes these beside `period`) --------------
+
+SOURCES = ("stated", "context", "article", "none")
+
+
+def period_year(period: str | None) -> int | None:
+    """The year a period ends in: "2022-H1" -> 2022, "2017-M05" -> 2017, "2015/2023" -> 2023."""
+    years = regex.findall(r"\d{4}", period or "")
+    return int(years[-1]) if years else None
+
+
+def period_source(periods: Periods, period: str | None, para_start: int, para_end: int, pos: int) -> str:
+    """How a figure's period was found: `stated` when its sentence or paragraph
+    [para_start, para_end) names it, `context` when an earlier paragraph does (a heading, the
+    lead), `article` when it is the article's year by default, `none` without a period."""
+    if not period:
+        return "none"
+    starts = periods.starts_of(period)  # where the text names this period (bisection, not a scan)
+    i = bisect_left(starts, para_start)
+    if i < len(starts) and starts[i] < para_end:
+        return "stated"
+    if starts and starts[0] <= pos:
+        return "context"
+    return "article" if periods.year is not None and period == str(periods.year) else "context"

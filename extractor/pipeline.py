@@ -1,19 +1,25 @@
 """One article from input to records, in one short function: `extract_article`.
 
     read (reading/) -> normalize (normalize.py) -> relevance prefilter (relevance.py)
-    -> sentences (nlp.py) -> figures (figures.py) -> officials, awards, documents,
-    rankings (entities/) -> places (places.py) -> checks (checks.py)
+    -> place (places.py: locality, province, province_2025, their codes) -> sentences (nlp.py)
+    -> figures (figures.py) -> officials, awards, documents, rankings (entities/)
+    -> the codes of every record's place (places.py) -> checks (checks.py)
 
-Every stage takes the `Context` and returns records (plain dicts of the data contract).
+Every stage takes the `Context` and returns typed records (`records.py`: `Figure`, `Official`,
+…); `extract_article` hands them out as the plain dicts of the data contract. `safe_extract`
+reports a failure on one article instead of raising it, and `extract_each` is the loop over
+many articles in this process (`parallel.extract_many` runs the same on all cores).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from typing import Any, Callable
 
-from .model import Article
+from .model import Article, ReadError
 from .nlp import Sentence, split_sentences
+from .records import Record
 
 
 @dataclass
@@ -21,7 +27,7 @@ class Context:
     """What the stages share for one article."""
 
     article: Article
-    records: list[dict[str, Any]] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -37,18 +43,16 @@ class Context:
                 return s
         return None
 
-    def of_kind(self, kind: str) -> list[dict[str, Any]]:
-        return [r for r in self.records if r["kind"] == kind]
+    def of_kind(self, kind: str) -> list[Any]:
+        return [r for r in self.records if r.kind == kind]
 
-    def base(self, kind: str, start: int | None = None, end: int | None = None) -> dict[str, Any]:
-        """The common fields of a record; with a span, its text and offsets."""
-        rec: dict[str, Any] = {"kind": kind, "article_id": self.article.article_id, "source": self.article.source}
-        if start is not None and end is not None:
-            rec.update(text=self.text[start:end], start=start, end=end)
-        return rec
+    def span(self, start: int, end: int) -> dict[str, Any]:
+        """The common fields of a record read from text[start:end]: `Figure(**ctx.span(s, e), …)`."""
+        return {"article_id": self.article.article_id, "source": self.article.source,
+                "text": self.text[start:end], "start": start, "end": end}
 
 
-Stage = Callable[[Context], list[dict[str, Any]]]
+Stage = Callable[[Context], list[Record]]
 
 
 def _stages() -> list[tuple[str, Stage]]:
@@ -56,12 +60,12 @@ def _stages() -> list[tuple[str, Stage]]:
     from .entities import awards, documents, officials, rankings
 
     return [
-        ("places", places.resolve),          # sets article.locality/province; returns []
         ("figures", figures.extract),
         ("officials", officials.extract),
         ("awards", awards.extract),
         ("documents", documents.extract),
         ("rankings", rankings.extract),
+        ("place codes", places.add_codes),   # codes of every record's place; returns []
         ("checks", checks.check_article),
     ]
 
@@ -76,18 +80,51 @@ def stages() -> list[tuple[str, Stage]]:
     return _STAGES
 
 
+def place(article: Article) -> Article:
+    """The article with its place (places.resolve: what the reader set, completed from the text)."""
+    from .places import resolve
+
+    return replace(article, **asdict(resolve(article)))
+
+
 def extract_article(article: Article, *, only: set[str] | None = None, prefilter: bool = True) -> list[dict[str, Any]]:
     """All records for one article: its `article` record first, then what each stage finds.
 
-    With `prefilter` (the default) an article without any reform vocabulary skips the stages."""
+    With `prefilter` (the default) an article without any reform vocabulary skips the stages.
+    `only`: the names of the steps to run ("places" and those of `stages()`), for profiling."""
     from .relevance import is_relevant
 
+    if prefilter and not is_relevant(article):
+        return [article.record()]
+    if only is None or "places" in only:
+        article = place(article)
     ctx = Context(article)
-    if not prefilter or is_relevant(article):
-        for name, stage in stages():
-            if only is None or name in only:
-                ctx.records.extend(stage(ctx))
-    return [article.record(), *ctx.records]
+    for name, stage in stages():
+        if only is None or name in only:
+            ctx.records.extend(stage(ctx))
+    return [article.record(), *(r.to_dict() for r in ctx.records)]
+
+
+def safe_extract(article: Article, only_relevant: bool = False) -> list[dict[str, Any]] | ReadError:
+    """extract_article, but a failure on one article is reported for it, never raised. With
+    `only_relevant`, an article the prefilter drops gives no record at all (`[]`)."""
+    from .relevance import is_relevant
+
+    try:
+        if only_relevant:
+            if not is_relevant(article):
+                return []
+            return extract_article(article, prefilter=False)  # the prefilter said yes already
+        return extract_article(article)
+    except Exception as e:  # a bug must not cost the rest of the run
+        return ReadError(article.source, f"extraction failed ({e.__class__.__name__}: {e})")
+
+
+def extract_each(items: Iterable[Article | ReadError],
+                 only_relevant: bool = False) -> Iterator[list[dict[str, Any]] | ReadError]:
+    """The records of every article in this process, in order; a ReadError passes through."""
+    for item in items:
+        yield item if isinstance(item, ReadError) else safe_extract(item, only_relevant)
 
 
 # what the first article would load: every stage's rules, the gazetteer, underthesea

@@ -1,23 +1,41 @@
-"""The article's place: its locality as written ("huyện Kiến Thụy", "TP. Tây Ninh"), its
-province in the 63-province structure of its time, and `province_2025`, the province it
-belongs to since the July 2025 reorganisation (vietnamadminunits, offline).
+"""Places: the article's place, and the codes of every record's place.
+
+An article's locality as written ("huyện Kiến Thụy", "TP. Tây Ninh"), its province in the
+63-province structure of its time, and `province_2025`, the province it belongs to since the
+July 2025 reorganisation (vietnamadminunits, offline). Every place also gets its national
+codes (`province_code`, `district_code`, `ward_code`), its `unit_level` and the 2025
+province's code (see `gazetteer.codes`): all spellings of a unit ("TP. HCM", "TP HCM",
+"Thành phố Hồ Chí Minh", "Sài Gòn", "TPHCM") give the same codes, and a string that no unit
+answers to ("TP Võ Sĩ") is not a locality.
 
 Old text is read in the old structure (in the 2025 structure "huyện Kiến Thụy" would become
 a ward). Mentions in the title weigh most, then the lead, then the rest; "UBND Thành phố"
 later in the text means that city (figures take the article locality when a subject names
 no place).
+
+Matching is one pass of one compiled alternation over the text (names that are no place,
+province aliases, unit word + name, bare province names; `patterns/places.yaml`), built once:
+linear in the text, whatever it repeats.
 """
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import regex
 
-from .gazetteer import Unit, districts, province_label, provinces
-from .normalize import fold
-from .patterns import rules
+from .gazetteer import Unit, codes, communes, districts, province_label, provinces, unit_by_code
+from .normalize import fold as _fold_text
+from .patterns import load_file, rules
+
+
+@lru_cache(maxsize=16384)
+def fold(text: str | None) -> str:
+    """normalize.fold, cached: place names repeat."""
+    return _fold_text(text)
 
 
 @dataclass
@@ -27,15 +45,87 @@ class Place:
     weight: float
 
 
+@dataclass(frozen=True)
+class Located:
+    """What a locality string names: `written` is the part of it that is the place
+    ("TP Hà Nội" of "TP Hà Nội Nguyễn"); `unit` None with `national` for the whole country."""
+
+    written: str
+    unit: Unit | None
+    national: bool = False
+
+
+@dataclass(frozen=True)
+class ArticlePlace:
+    """Where an article is: the fields of `model.Article` (and of its record) that places.py sets."""
+
+    locality: str | None = None       # as written: "huyện Kiến Thụy", "TP. Tây Ninh"
+    province: str | None = None       # 63-province structure of the time
+    province_2025: str | None = None  # since July 2025
+    codes: dict[str, Any] = field(default_factory=dict)  # gazetteer.codes of the place (records.PLACE)
+
+
 @lru_cache(maxsize=1)
-def _unit_re():
+def _vocab() -> dict[str, Any]:
+    data = load_file("places")
+    aliases = {str(k): str(v) for k, v in (data.get("province_aliases") or {}).items()}
+    return {
+        "aliases": aliases,
+        "alias_key": {fold(k): fold(v) for k, v in aliases.items()},
+        "not_places": [str(x) for x in data.get("not_places") or []],
+        "national": frozenset(fold(x) for x in data.get("national_places") or []),
+        "unit_words": [str(x) for x in (data.get("lists") or {}).get("unit_words") or []],
+    }
+
+
+@lru_cache(maxsize=1)
+def _unit_re() -> regex.Pattern:
     return {r["id"]: r["_regex"] for r in rules("places")}["places.unit"]
 
 
 @lru_cache(maxsize=1)
-def _province_names_re():
-    names = sorted((u.short for u in provinces().values()), key=len, reverse=True)
-    return regex.compile(r"(?<![\p{L}\p{M}])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\p{L}\p{M}])")
+def _commune_re() -> regex.Pattern:
+    return {r["id"]: r["_regex"] for r in rules("places")}["places.commune"]
+
+
+_SKIP, _ALIAS, _PROV, _KIND = range(4)
+
+
+@lru_cache(maxsize=1)
+def _automaton():
+    """One Aho–Corasick automaton over every string that starts a place: names that are no
+    place, province aliases, province names and unit words (pyahocorasick: one pass in C over
+    the text, ~10x faster than one alternation of the same strings in `regex`)."""
+    import ahocorasick
+
+    v = _vocab()
+    auto = ahocorasick.Automaton()
+    entries = [(w, _KIND) for w in v["unit_words"]] + [(u.short, _PROV) for u in provinces().values()] \
+        + [(a, _ALIAS) for a in v["aliases"]] + [(n, _SKIP) for n in v["not_places"]]
+    for word, cat in entries:  # later categories win a string named twice: no place > alias > province
+        auto.add_word(word, (cat, word, len(word)))
+    auto.make_automaton()
+    return auto
+
+
+def _letter(text: str, i: int) -> bool:
+    """Whether text[i] exists and is part of a word."""
+    if i < 0 or i >= len(text):
+        return False
+    ch = text[i]
+    return ch.isalpha() or unicodedata.combining(ch) > 0
+
+
+def _hits(src: str):
+    """The whole-word hits of the automaton, leftmost-longest and not overlapping, as
+    (start, end, category, string), streamed (nothing is kept per hit)."""
+    if not src:
+        return
+    for last, (cat, word, n) in _automaton().iter_long(src):
+        start, end = last - n + 1, last + 1
+        if _letter(src, start - 1) or (cat != _KIND and _letter(src, end)):
+            continue
+        yield start, end, cat, word
 
 
 # a capitalized syllable right before a bare province name makes it part of a longer name
@@ -61,97 +151,107 @@ def name_before(text: str, pos: int) -> bool:
         return True
     return not _SENTENCE_START.search(text, max(0, m.start() - 3), m.start())
 
-@lru_cache(maxsize=1)
-def _not_places_re():
-    from .patterns import load_file
-
-    names = load_file("places").get("not_places") or ["\uffff"]
-    return regex.compile(r"(?<![\p{L}\p{M}])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\p{L}\p{M}])")
-
 
 @lru_cache(maxsize=1)
-def _aliases() -> dict[str, str]:
-    from .patterns import load_file
-
-    return {fold(k): v for k, v in (load_file("places").get("province_aliases") or {}).items()}
-
-
-@lru_cache(maxsize=1)
-def _alias_re():
-    from .patterns import load_file
-
-    names = sorted(load_file("places").get("province_aliases") or {}, key=len, reverse=True)
-    return regex.compile(r"(?<![\p{L}\p{M}])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\p{L}\p{M}])")
+def _province_cities() -> frozenset[str]:
+    """The centrally-run cities ("Thành phố Hà Nội" … in the data): "TP Cần Thơ" is the province."""
+    return frozenset(k for k, u in provinces().items() if u.name.startswith("Thành phố"))
 
 
-_PROVINCE_CITIES = {"hà nội", "hồ chí minh", "hải phòng", "đà nẵng", "cần thơ", "huế"}
+def _province(key: str) -> Unit | None:
+    """A province by folded name or alias."""
+    return provinces().get(key) or provinces().get(_vocab()["alias_key"].get(key, ""))
 
 
-def resolve_unit(kind: str, name: str) -> Unit | None:
-    """"huyện Kiến Thụy" -> the district; "TP Cần Thơ" -> the province; None when unknown."""
+_WANT = {"huyện": "Huyện", "quận": "Quận", "thị xã": "Thị xã", "tx": "Thị xã", "tp": "Thành phố", "thành phố": "Thành phố"}
+
+
+def _resolve(kind: str, name: str, within: str | None = None) -> tuple[Unit | None, int]:
+    """The unit a unit word + name names, and how many words of `name` it took."""
     k = fold(kind).rstrip(".")
     k = {"q": "quận"}.get(k, k)
-    key = fold(name)
-    # a name may be followed by more capitalized words than the unit has ("TP Thủ Đức Hoàng Tùng")
     words = name.split()
+    if len(words) == 1 and words[0].isdigit():  # "Quận 1"
+        cands = districts().get(f"{k} {int(words[0])}", [])
+        if within:
+            cands = [u for u in cands if u.province == within] or cands
+        return (cands[0], 1) if len(cands) == 1 else (None, 0)
+    # a name may be followed by more capitalized words than the unit has ("TP Thủ Đức Hoàng Tùng")
     for n in range(len(words), 0, -1):
         key = fold(" ".join(words[:n]))
-        if k in ("tỉnh",) and key in provinces():
-            return provinces()[key]
-        if k in ("tp", "thành phố") and key in _PROVINCE_CITIES and key in provinces():
-            return provinces()[key]
+        prov = _province(key)
+        if k == "tỉnh" and prov:
+            return prov, n
+        if k in ("tp", "thành phố") and prov and fold(prov.short) in _province_cities():
+            return prov, n
         cands = districts().get(key, [])
-        want = {"huyện": "Huyện", "quận": "Quận", "thị xã": "Thị xã", "tx": "Thị xã",
-                "tp": "Thành phố", "thành phố": "Thành phố"}.get(k)
+        want = _WANT.get(k)
         cands = [u for u in cands if want is None or u.kind == want]
+        if within and len(cands) > 1:
+            cands = [u for u in cands if u.province == within] or cands
         if len(cands) == 1:
-            return cands[0]
-        if k in ("tp", "thành phố") and key in provinces():
-            return provinces()[key]
-    return None
+            return cands[0], n
+        if k in ("tp", "thành phố") and prov:
+            return prov, n
+    return None, 0
+
+
+def resolve_unit(kind: str, name: str, within: str | None = None) -> Unit | None:
+    """"huyện Kiến Thụy" -> the district; "TP Cần Thơ" -> the province; None when unknown.
+    `within` (a province's short name) decides between districts of the same name."""
+    return _resolve(kind, name, within)[0]
+
+
+def _places_in(src: str, weight_of) -> list[Place]:
+    """The places of one text, in one pass: at each position the longest hit wins; a unit
+    word is read with the name after it (patterns/places.yaml `places.unit`); a unit word
+    whose name is no unit leaves what it holds to the hits after it ("TP. H…" of "TP. HCM").
+    Listed unit mentions first, then aliases, then bare names (the first mention of a unit
+    is how the article's locality is written)."""
+    units: list[Place] = []
+    aliases: list[Place] = []
+    names: list[Place] = []
+    pos = 0
+    for start, end, cat, word in _hits(src):
+        if start < pos:
+            continue
+        if cat == _SKIP:
+            pos = end
+        elif cat == _ALIAS:
+            aliases.append(Place(word, _province(fold(word)), 0.5 * weight_of(start)))  # like a bare name
+            pos = end
+        elif cat == _PROV:
+            if not name_before(src, start):  # "Phó Thủ tướng Trương Hòa Bình": a person's name
+                names.append(Place(word, provinces()[fold(word)], 0.5 * weight_of(start)))
+            pos = end
+        else:
+            m = _unit_re().match(src, start)
+            if m is None or m.group("name").isdigit():
+                continue  # "quận 1" in a photo caption: too slight to place an article
+            unit, n = _resolve(m.group("kind"), m.group("name"))
+            if unit is not None and not _starts_no_place(src, m.start("name")):
+                written = " ".join([*m.group("kind").split(), *m.group("name").split()[:n]])
+                units.append(Place(written, unit, weight_of(start)))
+                pos = m.end()
+    return units + aliases + names
+
+
+def _starts_no_place(src: str, pos: int) -> bool:
+    return any(src.startswith(n, pos) and not _letter(src, pos + len(n)) for n in _vocab()["not_places"])
 
 
 def find_places(title: str | None, text: str) -> list[Place]:
-    out: list[Place] = []
-    lead_end = text.find("\n\n") if "\n\n" in text else min(len(text), 400)
-    for src, weight_of in ((title or "", lambda pos: 3.0), (text, lambda pos: 2.0 if pos < lead_end else 1.0)):
-        taken = [m.span() for m in _not_places_re().finditer(src)]  # "châu Á - Thái Bình Dương"
-        for m in _unit_re().finditer(src):
-            if any(s <= m.start("name") < e for s, e in taken):
-                continue
-            unit = resolve_unit(m.group("kind"), m.group("name"))
-            if unit:
-                written = regex.sub(r"\s+", " ", f"{m.group('kind')} {unit.short}")
-                out.append(Place(written, unit, weight_of(m.start())))
-                taken.append((m.start(), m.end()))
-        for m in _alias_re().finditer(src):  # "TP. HCM", "Sài Gòn"
-            if any(s <= m.start() < e for s, e in taken):
-                continue
-            unit = provinces().get(fold(_aliases()[fold(m.group(0))]))
-            if unit:
-                out.append(Place(m.group(0), unit, 0.5 * weight_of(m.start())))  # like a bare name
-                taken.append((m.start(), m.end()))
-        for m in _province_names_re().finditer(src):
-            if any(s <= m.start() < e for s, e in taken):
-                continue
-            if name_before(src, m.start()):
-                continue  # "Phó Thủ tướng Trương Hòa Bình": the end of a person's name
-            unit = provinces().get(fold(m.group(0)))
-            if unit:
-                out.append(Place(m.group(0), unit, 0.5 * weight_of(m.start())))
-    return out
+    lead_end = text.find("\n\n")
+    if lead_end < 0:
+        lead_end = min(len(text), 400)
+    return (_places_in(title or "", lambda pos: 3.0)
+            + _places_in(text, lambda pos: 2.0 if pos < lead_end else 1.0))
 
 
-@lru_cache(maxsize=4096)
 def province_2025(unit: Unit) -> str | None:
-    try:
-        from vietnamadminunits import convert_address
+    from .gazetteer import province_2025 as p2025
 
-        address = f"{unit.name}, {provinces()[fold(unit.province)].name}" if unit.kind != "province" else unit.name
-        new = convert_address(address)
-        return province_label(new.short_province) if new and new.short_province else None
-    except Exception:  # an address the converter does not know: say nothing rather than guess
-        return None
+    return p2025(unit)[0]
 
 
 def _province_key(name: str | None) -> str | None:
@@ -159,16 +259,15 @@ def _province_key(name: str | None) -> str | None:
     if not name:
         return None
     key = fold(regex.sub(r"^(?:TP\.?|Thành\s+phố|Tỉnh)\s+", "", name.strip(), flags=regex.I))
-    return key if key in provinces() else None
+    if key in provinces():
+        return key
+    unit = _province(fold(name.strip()))
+    return fold(unit.short) if unit else None
 
 
-def locate(title: str | None, text: str, hint: str | None = None,
-           fixed: bool = False) -> tuple[str | None, str | None, str | None]:
-    """(locality as written, province, province_2025) of an article, or Nones.
-
-    `hint`: the province of the news source (corpus/sources.yaml), which breaks ties and is the
-    answer when the text names no place; with `fixed` the province is the hint whatever the text
-    says, and the locality is looked for inside it only."""
+def locate_unit(title: str | None, text: str, hint: str | None = None,
+                fixed: bool = False) -> tuple[str | None, str | None, Unit | None]:
+    """(locality as written, province label, the unit of the locality), or Nones; see `locate`."""
     places = find_places(title, text)
     hint_key = _province_key(hint)
     hint_short = provinces()[hint_key].short if hint_key else None
@@ -176,8 +275,7 @@ def locate(title: str | None, text: str, hint: str | None = None,
         places = [p for p in places if p.unit.province == hint_short]
     if not places:
         if hint_short:
-            unit = provinces()[hint_key]
-            return None, province_label(hint_short), province_2025(unit)
+            return None, province_label(hint_short), provinces()[hint_key]
         return None, None, None
     by_province: Counter[str] = Counter()
     for p in places:
@@ -188,15 +286,91 @@ def locate(title: str | None, text: str, hint: str | None = None,
     province, top = ranked[0]
     if len(ranked) > 1 and ranked[1][1] >= top:
         return None, None, None  # provinces named alike (a national round-up): no one place
-    inside = [p for p in places if p.unit.province == province]
     by_unit: Counter[str] = Counter()
     first: dict[str, Place] = {}
-    for p in inside:
+    for p in places:
+        if p.unit.province != province:
+            continue
         key = p.unit.name
         by_unit[key] += p.weight + (0.5 if p.unit.kind != "province" else 0.0)  # the more specific place
         first.setdefault(key, p)
     best = first[by_unit.most_common(1)[0][0]]
-    return best.written, province_label(province), province_2025(best.unit)
+    return best.written, province_label(province), best.unit
+
+
+def locate(title: str | None, text: str, hint: str | None = None,
+           fixed: bool = False) -> tuple[str | None, str | None, str | None]:
+    """(locality as written, province, province_2025) of an article, or Nones.
+
+    `hint`: the province of the news source (corpus/sources.yaml), which breaks ties and is the
+    answer when the text names no place; with `fixed` the province is the hint whatever the text
+    says, and the locality is looked for inside it only."""
+    written, province, unit = locate_unit(title, text, hint, fixed)
+    return written, province, (province_2025(unit) if unit else None)
+
+
+@lru_cache(maxsize=4096)
+def resolve_locality(text: str | None, within: str | None = None, district: str | None = None) -> Located | None:
+    """What a locality string names, or None when it is no place ("TP Võ Sĩ").
+
+    `within` (a province's code) is where an ambiguous district name and every commune
+    ("phường 14", "xã Tân Thành") are looked for; `district` (a district's code) narrows the
+    communes further."""
+    if not text or not text.strip():
+        return None
+    text = text.strip()
+    if fold(text) in _vocab()["national"]:
+        return Located(text, None, True)
+    prov = unit_by_code(within)
+    within_short = prov.province if prov else None
+    m = _commune_re().match(text)
+    if m:
+        return _commune(m, within, district)
+    for start, end, cat, word in _hits(text):
+        if start > 0:
+            break
+        if cat == _SKIP:
+            return None
+        if cat in (_ALIAS, _PROV):
+            return Located(word, _province(fold(word)))
+        m = _unit_re().match(text)
+        if m is None:
+            continue
+        unit, n = _resolve(m.group("kind"), m.group("name"), within_short)
+        if unit is None or _starts_no_place(text, m.start("name")):
+            continue
+        words = list(regex.finditer(r"\S+", text, pos=m.start("name")))
+        return Located(text[:words[n - 1].end()] if len(words) >= n else m.group(0), unit)
+    return None
+
+
+def _commune(m: regex.Match, within: str | None, district: str | None) -> Located | None:
+    if not within:
+        return None  # commune names repeat across the country: only inside a known province
+    kind = fold(m.group("kind"))
+    words = m.group("name").split()
+    for n in range(len(words), 0, -1):
+        key = fold(" ".join(words[:n]))
+        cands = [u for u in communes(within).get(key, []) if fold(u.kind) == kind]
+        if district and len(cands) > 1:
+            cands = [u for u in cands if u.district_code == district] or cands
+        if not cands:
+            continue
+        written = m.string[:m.start("name")] + " ".join(words[:n])
+        if len(cands) == 1:
+            return Located(written, cands[0])
+        # a commune of the province whose district the text does not say ("Phường 14" in HCM)
+        dists = {u.district_code for u in cands}
+        u = cands[0]
+        return Located(written, Unit(u.kind, u.name, u.short, u.province, "", u.province_code,
+                                     dists.pop() if len(dists) == 1 else None, "commune"))
+    return None
+
+
+def place_codes(located: Located | None) -> dict[str, str | None]:
+    if located is None:
+        return codes(None)
+    return codes(located.unit, national=located.national)
 
 
 def _registry_province(url: str | None) -> str | None:
@@ -205,18 +379,61 @@ def _registry_province(url: str | None) -> str | None:
 
         src = source_for_url(url)
         return src.province if src else None
-    except Exception:  # no registry, or an unreadable one: the text alone decides
+    except Exception:  # noqa: BLE001 - no registry, or an unreadable one: the text alone decides
         return None
 
 
-def resolve(ctx) -> list[dict]:
-    a = ctx.article
-    if a.locality is None or a.province is None or "province_2025" not in a.extra:
-        preset = a.province  # the reader's (the news source's) province is kept
+def resolve(article) -> ArticlePlace:
+    """The article's place: what its reader set (the news source's province is kept), the rest
+    read from its title and text, with the registry's province of its site as a hint; and the
+    codes of that place."""
+    a = article
+    locality, province, p2025 = a.locality, a.province, a.province_2025
+    unit = written = None
+    if locality is None or province is None or p2025 is None:
+        preset = a.province
         hint = preset or _registry_province(a.url)
-        locality, province, p2025 = locate(a.title, a.text, hint=hint, fixed=preset is not None)
-        a.locality = a.locality or locality
-        a.province = a.province or province
-        if p2025 and "province_2025" not in a.extra:
-            a.extra["province_2025"] = p2025
+        written, label, unit = locate_unit(a.title, a.text, hint=hint, fixed=preset is not None)
+        locality, province = locality or written, province or label
+    pkey = _province_key(province)
+    prov = provinces()[pkey] if pkey else None
+    if locality and (unit is None or written != locality):
+        found = resolve_locality(locality, prov.code if prov else None)
+        unit = found.unit if found else None
+    if unit is None or (prov is not None and unit.province != prov.short):
+        unit = prov
+    place = {**codes(unit), **{k: v for k, v in (a.codes or {}).items() if v is not None}}  # the reader's are kept
+    return ArticlePlace(locality, province, p2025 or place["province_2025"], place)
+
+
+def add_codes(ctx) -> list:
+    """The place codes of every figure, official and ranking of the article (after the stages
+    that build them). A locality that names no unit gives way to the article's; a locality
+    that is a longer string than its place ("TP Hà Nội Nguyễn") keeps the place's words."""
+    a = ctx.article
+    art_codes = {**codes(None), **(a.codes or {})}
+    within, district = art_codes["province_code"], art_codes["district_code"]
+    for rec in ctx.records:
+        if rec.kind in ("figure", "official"):
+            loc = rec.locality
+            if not loc:  # a figure still has its article's province (or none)
+                pkey = _province_key(rec.province) if rec.kind == "figure" else None
+                _set(rec, codes(provinces()[pkey] if pkey else None))
+            elif loc == a.locality:
+                _set(rec, art_codes)
+            elif (found := resolve_locality(loc, within, district)) is None:  # "UBND TP Võ Sĩ": the article's city
+                rec.locality = a.locality
+                _set(rec, art_codes if a.locality else codes(None))
+            else:
+                rec.locality = found.written
+                _set(rec, place_codes(found))
+                if rec.kind == "figure" and found.unit is not None:
+                    rec.province = province_label(found.unit.province)
+        elif rec.kind == "ranking":
+            _set(rec, place_codes(resolve_locality(rec.entity, within, district)))
     return []
+
+
+def _set(rec, values: dict[str, Any]) -> None:
+    for k, v in values.items():
+        setattr(rec, k, v)

@@ -1,4 +1,8 @@
-"""The news-source registry (corpus/sources.yaml): sites as data, not code."""
+"""The news-source registry (corpus/sources.yaml): sites as data, not code.
+
+Every CSS selector of an entry (`selectors`, `strip`, `listing_links`) is compiled when the
+registry is loaded, with cssselect, the engine lxml and Scrapy apply them with: a selector it
+cannot read is an error naming the source, not a page that silently loses its body."""
 from __future__ import annotations
 
 import os
@@ -10,6 +14,7 @@ from urllib.parse import urlsplit
 
 import regex
 import yaml
+from cssselect import HTMLTranslator, SelectorError
 
 FIELDS = {"name", "site", "province", "base_url", "hosts", "listings", "pagination", "feeds", "sitemaps",
           "article_url", "listing_links", "selectors", "strip", "date_format", "relevance", "example_article_url"}
@@ -67,6 +72,13 @@ def parse(data: dict, where: str = "sources.yaml") -> list[Source]:
         bad_sel = set(e.get("selectors") or {}) - SELECTORS
         if bad_sel:
             raise RegistryError(f"{where}: source {name}: unknown selectors {sorted(bad_sel)}")
+        css = [*(e.get("selectors") or {}).values(), *(e.get("strip") or ()),
+               *([e["listing_links"]] if e.get("listing_links") else [])]
+        for sel in css:
+            try:
+                HTMLTranslator().css_to_xpath(sel)
+            except (SelectorError, TypeError) as err:
+                raise RegistryError(f"{where}: source {name}: bad CSS selector {sel!r} ({err})") from None
         if e.get("article_url"):
             try:
                 regex.compile(e["article_url"])

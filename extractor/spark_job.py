@@ -1,6 +1,6 @@
 """The extraction as an Apache Spark job, for archives too big for one machine.
 
-The same functions as the CLI (`extractor.reading` + `extractor.api.safe_extract`) run inside
+The same functions as the CLI (`extractor.reading` + `extractor.pipeline.safe_extract`) run inside
 `mapPartitions`; nothing is reimplemented. Inputs: WARC files (one task per file) and JSONL or
 Parquet article tables (`id`, `url`, `title`, `published`, `text`). Output: Parquet, one row per
 record (the SPEC record as JSON in `record`, with its kind, article id, source, metric and value
@@ -41,7 +41,7 @@ def _rows(results: Iterable[Any]) -> Iterator[tuple]:
 
 def extract_warc_paths(paths: Iterable[str]) -> Iterator[tuple]:
     """mapPartitions over WARC paths: read, extract, flatten to rows."""
-    from .api import safe_extract
+    from .pipeline import safe_extract
     from .model import ReadError
     from .reading.warc import iter_warc
 
@@ -76,7 +76,7 @@ def _remote_warc(path: str) -> Iterator[Any]:
 
 def extract_article_rows(rows: Iterable[Any]) -> Iterator[tuple]:
     """mapPartitions over article-table rows (JSONL / Parquet)."""
-    from .api import safe_extract
+    from .pipeline import safe_extract
     from .model import ReadError
     from .reading.jsonl import article_from_obj
 

@@ -8,7 +8,9 @@ Tables (docs/dataset.md explains each column):
   tied to the run that produced it (`run_id`), so "run 12" can be cited and two runs diffed;
 - `extractions`: which run extracted which article, with a digest of its records;
 - `frontier`: the crawl frontier and seen-set (committed at once, so a SIGKILL loses nothing).
-Views `current_<table>` show each article's latest extraction.
+Views `current_<table>` show each article's latest extraction. `articles_fts` indexes the
+articles' title and text for full-text search (SQLite FTS5 through sqlite-utils, kept current by
+triggers; `Store.search`, `Dataset.search`, the search box of `cchc browse`).
 
 Saving an article whose records are identical to its latest stored extraction writes nothing,
 so running the same input twice gives the same row counts; a changed extraction (new
@@ -27,13 +29,49 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, records
 from .patterns import patterns_dir
 
-RECORD_TABLES = ("figures", "officials", "awards", "documents", "rankings", "checks")
-KIND_TABLE = {"figure": "figures", "official": "officials", "award": "awards", "document": "documents",
-              "ranking": "rankings", "check": "checks"}
-SPAN = ["text TEXT", "start INTEGER", '"end" INTEGER']
+KIND_TABLE = {k: records.KINDS[k].table for k in records.RECORD_KINDS}
+RECORD_TABLES = tuple(KIND_TABLE.values())
+_SPAN = ("text", "start", "end")
+# the columns of each record table (the fields of its kind, records.py; the span last, as in
+# CSV) and of `articles`
+COLUMNS = {records.KINDS[k].table: [n for n in records.names(k) if n not in ("article_id", "source", *_SPAN)]
+           + [n for n in _SPAN if n in records.names(k)] for k in records.RECORD_KINDS}
+ARTICLE_COLUMNS = records.names("article")
+# what the store adds to the records, for the Datasette column descriptions
+STORE_COLUMNS = {"run_id": "the run that produced the row (table `runs`)",
+                 "n": "the record's place among the records of its kind in the article",
+                 "page_id": "the stored page the article was read from (table `pages`)",
+                 "first_run": "the run that first stored the article", "last_run": "the run that last changed it"}
+
+
+def _q(col: str) -> str:
+    return f'"{col}"'
+
+
+def _column_defs(kind: str) -> dict[str, str]:
+    """Column -> its SQL definition, for the fields of a kind as stored."""
+    specs = {s.name: s for s in records.specs(records.KINDS[kind])}
+    if kind == "article":
+        names = ARTICLE_COLUMNS
+    else:
+        names = ["article_id", *COLUMNS[records.KINDS[kind].table]]
+    not_null = {"article_id", "source", "id"} | ({"text"} if kind == "article" else set())
+    return {n: specs[n].column.sql + (" NOT NULL" if n in not_null else "") for n in names}
+
+
+def _record_table(kind: str) -> str:
+    table = records.KINDS[kind].table
+    cols = [f"{_q(n)} {d}" for n, d in _column_defs(kind).items()]
+    if "id" in records.names(kind):   # figures have their own id
+        key = "run_id, id"
+    else:
+        cols.insert(1, '"n" INTEGER NOT NULL')
+        key = "run_id, article_id, n"
+    return f"CREATE TABLE IF NOT EXISTS {table} (\n  run_id INTEGER NOT NULL, {', '.join(cols)}, PRIMARY KEY ({key}));\n"
+
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS runs (
@@ -46,33 +84,13 @@ CREATE TABLE IF NOT EXISTS pages (
   id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, fetched_at TEXT, status INTEGER, headers TEXT,
   encoding TEXT, sha1 TEXT, size INTEGER, body BLOB, run_id INTEGER REFERENCES runs(id));
 CREATE TABLE IF NOT EXISTS articles (
-  article_id TEXT PRIMARY KEY, source TEXT NOT NULL, url TEXT, site TEXT, title TEXT, published TEXT,
-  author TEXT, locality TEXT, province TEXT, province_2025 TEXT, text TEXT NOT NULL,
+  {', '.join(f"{_q(n)} {d}" for n, d in _column_defs("article").items()).replace("NOT NULL", "PRIMARY KEY", 1)},
   page_id INTEGER REFERENCES pages(id), first_run INTEGER, last_run INTEGER);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
 CREATE TABLE IF NOT EXISTS extractions (
   article_id TEXT NOT NULL REFERENCES articles(article_id), run_id INTEGER NOT NULL REFERENCES runs(id),
   pattern_version TEXT, digest TEXT NOT NULL, extracted_at TEXT, PRIMARY KEY (article_id, run_id));
-CREATE TABLE IF NOT EXISTS figures (
-  run_id INTEGER NOT NULL, article_id TEXT NOT NULL, id TEXT NOT NULL, metric TEXT, value REAL, unit TEXT,
-  qualifier TEXT, total REAL, role TEXT, subject TEXT, locality TEXT, province TEXT, period TEXT, {', '.join(SPAN)},
-  sentence TEXT, pattern TEXT, about TEXT, PRIMARY KEY (run_id, id));
-CREATE INDEX IF NOT EXISTS figures_metric ON figures(metric);
-CREATE TABLE IF NOT EXISTS officials (
-  run_id INTEGER NOT NULL, article_id TEXT NOT NULL, n INTEGER NOT NULL, name TEXT, titles TEXT,
-  organization TEXT, locality TEXT, {', '.join(SPAN)}, PRIMARY KEY (run_id, article_id, n));
-CREATE TABLE IF NOT EXISTS awards (
-  run_id INTEGER NOT NULL, article_id TEXT NOT NULL, n INTEGER NOT NULL, award TEXT, conferred_by TEXT,
-  collectives REAL, individuals REAL, year INTEGER, field TEXT, {', '.join(SPAN)}, PRIMARY KEY (run_id, article_id, n));
-CREATE TABLE IF NOT EXISTS documents (
-  run_id INTEGER NOT NULL, article_id TEXT NOT NULL, n INTEGER NOT NULL, doc_type TEXT, number TEXT,
-  issued TEXT, issuer TEXT, {', '.join(SPAN)}, PRIMARY KEY (run_id, article_id, n));
-CREATE TABLE IF NOT EXISTS rankings (
-  run_id INTEGER NOT NULL, article_id TEXT NOT NULL, n INTEGER NOT NULL, "index" TEXT, level TEXT, year INTEGER,
-  rank INTEGER, from_bottom INTEGER, entity TEXT, {', '.join(SPAN)}, PRIMARY KEY (run_id, article_id, n));
-CREATE TABLE IF NOT EXISTS checks (
-  run_id INTEGER NOT NULL, article_id TEXT NOT NULL, n INTEGER NOT NULL, "check" TEXT, status TEXT,
-  figures TEXT, expected TEXT, reported TEXT, message TEXT, {', '.join(SPAN)}, PRIMARY KEY (run_id, article_id, n));
+{''.join(_record_table(k) for k in records.RECORD_KINDS)}CREATE INDEX IF NOT EXISTS figures_metric ON figures(metric);
 CREATE TABLE IF NOT EXISTS frontier (
   url TEXT PRIMARY KEY, source TEXT, depth INTEGER DEFAULT 0, kind TEXT, status TEXT NOT NULL DEFAULT 'queued',
   added_at TEXT, done_at TEXT, error TEXT);
@@ -83,17 +101,25 @@ CREATE VIEW IF NOT EXISTS latest_extractions AS
     f"CREATE VIEW IF NOT EXISTS current_{t} AS SELECT x.* FROM {t} x JOIN latest_extractions l "
     f"ON x.article_id = l.article_id AND x.run_id = l.run_id;\n" for t in RECORD_TABLES)
 
-COLUMNS = {
-    "figures": ["id", "metric", "value", "unit", "qualifier", "total", "role", "subject", "locality", "province", "period",
-                "text", "start", "end", "sentence", "pattern", "about"],
-    "officials": ["name", "titles", "organization", "locality", "text", "start", "end"],
-    "awards": ["award", "conferred_by", "collectives", "individuals", "year", "field", "text", "start", "end"],
-    "documents": ["doc_type", "number", "issued", "issuer", "text", "start", "end"],
-    "rankings": ["index", "level", "year", "rank", "from_bottom", "entity", "text", "start", "end"],
-    "checks": ["check", "status", "figures", "expected", "reported", "message", "text", "start", "end"],
-}
-ARTICLE_COLUMNS = ["article_id", "source", "url", "site", "title", "published", "author", "locality", "province",
-                   "province_2025", "text"]
+
+SEARCH_COLUMNS = ("title", "text")
+SEARCH_TRIGGERS = ("articles_ai", "articles_ad", "articles_au")
+# Vietnamese tone marks change the word ("hồ" is not "hổ"): the index keeps them, folds case only
+FTS_TOKENIZE = "unicode61 remove_diacritics 0"
+
+
+def search(db: sqlite3.Connection, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Full-text search of the articles of an open dataset (see Store.search)."""
+    import sqlite_utils
+
+    from .normalize import normalize_text
+
+    articles = sqlite_utils.Database(db)["articles"]
+    if articles.detect_fts() is None:
+        raise LookupError("this dataset has no full-text index yet: open it once with a cchc command "
+                          "that writes (cchc reextract --db PATH builds it)")
+    return list(articles.search(normalize_text(query), columns=["article_id", "source", "title", "published"],
+                                limit=limit, quote=True))
 
 
 def now() -> str:
@@ -107,10 +133,6 @@ def pattern_version() -> str:
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:12]
-
-
-def _q(col: str) -> str:
-    return f'"{col}"'
 
 
 def _cell(v: Any) -> Any:
@@ -155,11 +177,50 @@ class Store:
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.execute("PRAGMA foreign_keys=ON")
                 self.db.executescript(SCHEMA)
+                self._add_new_columns()
+                self._enable_search()
                 return
             except sqlite3.OperationalError as e:
                 if "locked" not in str(e) or n == attempts - 1:
                     raise
                 time.sleep(0.05)
+
+    def _add_new_columns(self) -> None:
+        """A file written by an older cchc lacks the fields added since: add them (empty)."""
+        for kind in records.KINDS:
+            table = records.KINDS[kind].table
+            have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            for name, sql in _column_defs(kind).items():
+                if name not in have:
+                    try:
+                        self.db.execute(f"ALTER TABLE {table} ADD COLUMN {_q(name)} {sql.replace(' NOT NULL', '')}")
+                    except sqlite3.OperationalError as e:
+                        if "duplicate column" not in str(e):  # another process added it first
+                            raise
+
+    def _search_ready(self) -> bool:
+        want = ("articles_fts", *SEARCH_TRIGGERS)
+        found = self.db.execute(f"SELECT COUNT(*) FROM sqlite_master WHERE name IN ({', '.join('?' * len(want))})",
+                                want).fetchone()[0]
+        return found == len(want)
+
+    def _enable_search(self) -> None:
+        """The full-text index of the articles (built once per file, from the rows already there)."""
+        if self._search_ready():
+            return
+        import sqlite_utils  # only when the index is built: it imports pandas
+
+        articles = sqlite_utils.Database(self.db)["articles"]
+        try:
+            articles.enable_fts(list(SEARCH_COLUMNS), create_triggers=True, tokenize=FTS_TOKENIZE)
+        except sqlite3.OperationalError as e:
+            if "already exists" not in str(e):
+                raise
+            for _ in range(100):  # another process is building it this moment
+                if self._search_ready():
+                    return
+                time.sleep(0.05)
+            articles.enable_fts(list(SEARCH_COLUMNS), create_triggers=True, tokenize=FTS_TOKENIZE, replace=True)
 
     @classmethod
     def open(cls, path: str | os.PathLike) -> Store:
@@ -258,8 +319,15 @@ class Store:
         return int(self.db.execute("SELECT id FROM pages WHERE url = ?", (page["url"],)).fetchone()[0])
 
     def add_source(self, name: str, site: str | None = None, province: str | None = None, base_url: str | None = None) -> None:
-        self.db.execute("INSERT OR REPLACE INTO sources (name, site, province, base_url) VALUES (?, ?, ?, ?)",
-                        (name, site, province, base_url))
+        import sqlite_utils
+
+        sqlite_utils.Database(self.db)["sources"].upsert(
+            {"name": name, "site": site, "province": province, "base_url": base_url}, pk="name")
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Articles whose title or text hold every word of `query` (tone marks count: "hồ sơ"
+        is not "hổ sợ"), best match first: article_id, source, title, published."""
+        return search(self.db, query, limit)
 
     # ---------------------------------------------------------------- reading back
     def iter_articles(self) -> Iterator[dict[str, Any]]:
@@ -289,36 +357,35 @@ class Store:
         """SPEC records back from the store: each article, then its rows (latest run, or `run_id`)."""
         arts = {a["article_id"]: a for a in self.iter_articles()}
         rows: dict[str, list[dict]] = {}
+        kind_of = {t: k for k, t in KIND_TABLE.items()}
         for table in tables:
+            kind = kind_of[table]
+            specs = records.specs(records.KINDS[kind])
             src = table if run_id is not None else f"current_{table}"
             where = "WHERE run_id = ?" if run_id is not None else ""
-            cur = self.db.execute(f"SELECT * FROM {src} {where} ORDER BY article_id, rowid", (run_id,) if run_id is not None else ())
-            kind = table[:-1]
+            cols = ", ".join(_q(s.name) for s in specs if s.name != "source")
+            cur = self.db.execute(f"SELECT {cols}, run_id FROM {src} {where} ORDER BY article_id, rowid",
+                                  (run_id,) if run_id is not None else ())
             for row in cur:
-                d = dict(row)
-                aid = d.pop("article_id")
-                d.pop("n", None)
-                run = d.pop("run_id")
-                rec = {"kind": kind, "article_id": aid, "source": arts[aid]["source"], **d}
-                for k in ("titles", "figures"):
-                    if k in rec and isinstance(rec[k], str) and kind in ("official", "check"):
-                        rec[k] = json.loads(rec[k])
-                for k in ("expected", "reported"):
-                    if kind == "check" and isinstance(rec.get(k), str):
+                aid = row["article_id"]
+                rec: dict[str, Any] = {"kind": kind}
+                for s in specs:
+                    v = arts[aid]["source"] if s.name == "source" else row[s.name]
+                    if s.column.json and isinstance(v, str):
                         try:
-                            rec[k] = json.loads(rec[k])
+                            v = json.loads(v)
                         except ValueError:
-                            pass
-                for k in ("value", "total", "collectives", "individuals"):
-                    if isinstance(rec.get(k), float) and rec[k].is_integer():
-                        rec[k] = int(rec[k])
-                rec["run_id"] = run
+                            pass  # a value stored as plain text
+                    elif s.column.sql == "REAL" and isinstance(v, float) and v.is_integer():
+                        v = int(v)  # 36466.0 -> 36466, as the records write it
+                    rec[s.name] = v
+                rec["run_id"] = row["run_id"]
                 rows.setdefault(aid, []).append(rec)
+        omit = {s.name for s in records.specs(records.Article) if s.omit_none}
         for aid, art in arts.items():
             if run_id is not None and aid not in rows:
                 continue
-            a = {k: v for k, v in art.items() if k != "page_id"}
-            yield a
+            yield {k: v for k, v in art.items() if k != "page_id" and not (v is None and k in omit)}
             yield from rows.get(aid, [])
 
     def counts(self) -> dict[str, int]:

@@ -106,3 +106,6 @@ def test_registry():
         parse({"sources": [{"name": "x", "base_url": "https://x.vn", "colour": "red"}]})
     with pytest.raises(RegistryError, match="host"):
         parse({"sources": [{"name": "a", "base_url": "https://x.vn"}, {"name": "b", "base_url": "https://x.vn"}]})
+    for entry in ({"selectors": {"body": "div.content[["}}, {"strip": [".share >"]}, {"listing_links": "h3 a!"}):
+        with pytest.raises(RegistryError, match="source x: bad CSS selector"):   # named when loaded, not a lost body
+            parse({"sources": [{"name": "x", "base_url": "https://x.vn", **entry}]})

@@ -63,6 +63,10 @@ def test_seed_004_normalizes_eth_to_d():
     ("2026-01-08T10:00:00+0700", "2026-01-08T10:00:00+07:00"),
     ("Fri, 19 Jul 2024 19:00:00 +0700", "2024-07-19T19:00:00+07:00"),
     ("03/04/2024", "2024-04-03"),  # day first, always
+    # dateparser's Vietnamese rows (scrapinghub/dateparser tests)
+    ("Thứ Năm, ngày 8 tháng 1 năm 2015", "2015-01-08"),
+    ("Thứ Tư, 07/01/2015 | 22:34", "2015-01-07T22:34:00+07:00"),
+    ("ngày 12 tháng 4 năm 1939", "1939-04-12"),
     ("Thứ Hai, 10/3", None),  # no year written: no year invented from the clock
     ("Thứ hai, 10 tháng 3", None),
 ])

@@ -114,7 +114,8 @@ def test_wide_table(db):
     from extractor import dataset
 
     wide = dataset.open(str(db)).wide()
-    row = wide[(wide.locality == "TP Thủ Đức") & (wide.period == "2022")].iloc[0]
+    row = wide[(wide.place == "Thành phố Thủ Đức, TP Hồ Chí Minh") & (wide.period == "2022")].iloc[0]
+    assert (row["province_code"], row["district_code"], row["unit_level"], row["year"]) == ("79", "769", "district", 2022)
     assert row["dossiers_received"] == 36466 and row["dossiers_late_rate"] == 0.63
 
 
@@ -187,10 +188,21 @@ def test_browse_serves_facets_and_canned_queries(db, tmp_path):
         facets = figs["facet_results"]
         facets = facets.get("results", facets)
         assert {"metric", "province", "period"} <= set(facets)
+        meta_cols = _get(f"http://127.0.0.1:{port}/-/metadata.json")["databases"]["cchc"]["tables"]["figures"]["columns"]
+        assert {"province_code", "district_code", "unit_level", "year", "period_source"} <= set(meta_cols)
         metrics = {x["value"] for x in facets["metric"]["results"]}
         assert "dossiers_received" in metrics
         late = _get(base + "/late_dossier_rates_by_district.json?_shape=array")
         assert any(r["late_rate_percent"] == 0.72 for r in late)
+        assert late and all(r["district_code"] for r in late)  # districts only, never a province or city row
+        provinces = _get(base + "/late_dossier_rates_by_province.json?_shape=array")
+        assert all(r["province_code"] and r["late_rate_percent"] != 0.72 for r in provinces)
+        received = _get(base + "/metric_by_place.json?metric=dossiers_received&unit_level=district&_shape=array")
+        assert received and all(r["unit_level"] == "district" and r["district_code"] for r in received)
+        from extractor import dataset
+
+        clashes = _get(base + "/conflicting_values.json?_shape=array")
+        assert len(clashes) == len(dataset.open(str(db)).conflicts())
         mism = _get(base + "/every_mismatch.json?_shape=array")
         assert len(mism) == 1 and "0,72" in mism[0]["message"]
         meta = _get(f"http://127.0.0.1:{port}/-/metadata.json")
@@ -218,6 +230,37 @@ def test_summary_prints_coverage_and_writes_charts(db, tmp_path):
     out = r.stdout.decode()
     assert r.returncode == 0
     assert "figures by metric" in out and "dossiers_received" in out and "checks by verdict" in out
-    for name in ("on_time_rate.png", "figures_per_source.png"):
+    assert re.search(r"with a place code +\d+ of \d+", out) and re.search(r"stated in its sentence/paragraph +\d+ of", out)
+    assert re.search(r"conflicting values \(groups\) +\d+", out)
+    for name in ("dossiers_on_time_rate_by_province_year.png", "dossiers_received_by_province_year.png",
+                 "figures_per_site.png"):
         png = tmp_path / "charts" / name
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_full_text_search_of_the_articles(db, tmp_path):
+    """The articles' title and text are indexed (FTS5, by sqlite-utils): words with their tone
+    marks, any order, user input taken as words; an older file gets the index when opened."""
+    from extractor import dataset
+
+    with Store.open(db) as st:
+        hits = st.search("Thủ Đức hồ sơ")
+        assert hits and all({"article_id", "source", "title"} <= set(h) for h in hits)
+        assert st.search("thủ đức HỒ SƠ") == hits           # case folds
+        assert st.search("hổ sợ") == []                      # tone marks count
+        assert st.search('"hồ sơ" OR (') == []               # FTS syntax in the input: plain words, no error
+        texts = {a["article_id"]: a["text"] for a in st.iter_articles()}
+        assert all("hồ sơ" in texts[h["article_id"]].lower() for h in st.search("hồ sơ"))
+    assert list(dataset.open(str(db)).search("Thủ Đức hồ sơ").article_id) == [h["article_id"] for h in hits]
+    old = tmp_path / "old.sqlite"
+    con = sqlite3.connect(old)
+    con.execute("CREATE TABLE articles (article_id TEXT PRIMARY KEY, source TEXT NOT NULL, title TEXT, text TEXT NOT NULL)")
+    con.execute("INSERT INTO articles VALUES ('a', 's', 'Cải cách hành chính', 'tiếp nhận 12 hồ sơ')")
+    con.commit()
+    con.close()
+    with pytest.raises(LookupError, match="no full-text index"):
+        dataset.open(str(old)).search("hồ sơ")
+    with Store.open(old) as st:
+        assert [h["article_id"] for h in st.search("cải cách")] == ["a"]
+        st.db.execute("UPDATE articles SET text = 'giải quyết đúng hạn' WHERE article_id = 'a'")
+        assert st.search("hồ sơ") == [] and st.search("đúng hạn")  # kept current by triggers

@@ -1,42 +1,68 @@
 """cchc browse --db PATH : serve the dataset read-only with Datasette."""
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
+
+from . import db_option
 
 METADATA = Path(__file__).resolve().parent.parent / "datasette" / "metadata.yaml"
 
 
-def datasette_command(db: str, host: str, port: int) -> list[str]:
+def metadata() -> dict[str, Any]:
+    """metadata.yaml (titles, facets, canned queries) with the description of every column of
+    the record tables, from the fields of records.py and the store's own columns."""
+    import yaml
+
+    from .. import records
+    from ..store import STORE_COLUMNS
+
+    meta = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+    tables = meta["databases"]["cchc"]["tables"]
+    for kind, cls in records.KINDS.items():
+        cols = {s.name: s.doc for s in records.specs(cls) if kind == "article" or s.name != "source"}
+        if kind == "article":
+            cols.update({k: STORE_COLUMNS[k] for k in ("page_id", "first_run", "last_run")})
+        else:
+            cols.update({k: STORE_COLUMNS[k] for k in ("run_id", "n") if k != "n" or "id" not in cols})
+        for name in (cls.table,) if kind == "article" else (cls.table, f"current_{cls.table}"):
+            tables.setdefault(name, {})["columns"] = cols
+    return meta
+
+
+def datasette_command(db: str, host: str, port: int, metadata_path: str) -> list[str]:
     """The Datasette invocation: immutable (read-only), with cchc's metadata. The database is
     served under the name `cchc` whatever the file is called, so the canned queries apply."""
-    return [sys.executable, "-m", "datasette", "serve", "--immutable", db, "--metadata", str(METADATA),
+    return [sys.executable, "-m", "datasette", "serve", "--immutable", db, "--metadata", metadata_path,
             "--host", host, "--port", str(port), "--setting", "default_page_size", "50",
             "--setting", "sql_time_limit_ms", "5000"]
 
 
 @click.command("browse")
-@click.option("--db", default="cchc.sqlite", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@db_option(must_exist=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
 def command(db, host, port):
     """Serve the dataset read-only with Datasette: table and column descriptions, facets on
     metric, province and period, canned queries (late-dossier rates by district, every
     mismatch with its sentence)."""
-    link = Path(db).resolve().parent / "cchc.sqlite"
     served = str(Path(db).resolve())
+    tmpdir = Path(os.environ.get("TMPDIR", "/tmp")) / f"cchc-browse-{os.getpid()}"
+    tmpdir.mkdir(parents=True, exist_ok=True)
+    meta = tmpdir / "metadata.json"
+    meta.write_text(json.dumps(metadata(), ensure_ascii=False, indent=1), encoding="utf-8")
     if Path(served).name != "cchc.sqlite":
         # Datasette names a database after its file; serve a read-only link named cchc.sqlite
-        tmpdir = Path(os.environ.get("TMPDIR", "/tmp")) / f"cchc-browse-{os.getpid()}"
-        tmpdir.mkdir(parents=True, exist_ok=True)
         link = tmpdir / "cchc.sqlite"
         if link.exists() or link.is_symlink():
             link.unlink()
         link.symlink_to(served)
         served = str(link)
     click.echo(f"cchc: serving {db} read-only at http://{host}:{port}/cchc", err=True)
-    cmd = datasette_command(served, host, port)
+    cmd = datasette_command(served, host, port, str(meta))
     os.execv(cmd[0], cmd)  # become the server: a signal to this process reaches Datasette

@@ -5,12 +5,14 @@ import sys
 
 import click
 
+from . import db_option
+
 
 @click.command("crawl")
 @click.argument("url", required=False)
 @click.option("--source", "sources", multiple=True, help="A registry entry (corpus/sources.yaml); repeatable.")
 @click.option("--all-sources", is_flag=True, help="Every entry of the registry.")
-@click.option("--db", default="cchc.sqlite", show_default=True, help="The dataset (also holds the frontier).")
+@db_option(help="The SQLite dataset to write (created if missing); it also holds the frontier.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Also write the records as JSON Lines.")
 @click.option("--warc", type=click.Path(dir_okay=False), help="Also keep every fetched article page in this WARC file.")
 @click.option("--since", help="Skip articles published before this date (YYYY-MM-DD).")

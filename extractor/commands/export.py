@@ -6,21 +6,26 @@ import sys
 
 import click
 
-NUMERIC = {"value", "total", "start", "end", "run_id", "collectives", "individuals", "year", "rank", "from_bottom"}
+from . import db_option
 
 
 @click.command("export")
-@click.option("--db", required=True, type=click.Path(exists=True, dir_okay=False), help="The dataset.")
+@db_option(must_exist=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "jsonl"]), default="csv", show_default=True)
 @click.option("--table", type=click.Choice(["figures", "articles", "officials", "awards", "documents", "rankings",
                                             "checks", "runs"]), default="figures", show_default=True)
-@click.option("--wide", is_flag=True, help="The comparison table: locality x period x metric.")
+@click.option("--wide", is_flag=True, help="The comparison table: place (by code) x period x metric.")
+@click.option("--agg", default="mark", show_default=True,
+              type=click.Choice(["mark", "raise", "first", "last", "mean", "median", "min", "max"]),
+              help="--wide: a cell with several values is left empty and named in `conflicts` (mark), refused "
+                   "(raise), or decided by this function.")
 @click.option("--run", type=int, help="Exactly what this run produced (default: each article's latest extraction).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (required for parquet).")
-def command(db, fmt, table, wide, run, output):
+def command(db, fmt, table, wide, agg, run, output):
     """Export a table of the dataset. `jsonl` writes the records of the data contract (every
     kind, `source` as stored); CSV cells a spreadsheet would execute are neutralized."""
     from .. import dataset
+    from ..dataset import _NUMERIC
     from ..output import safe_cell
     from ..store import Store
 
@@ -34,7 +39,14 @@ def command(db, fmt, table, wide, run, output):
         return
     ds = dataset.open(db)
     if wide:
-        df = ds.wide(run)
+        try:
+            df = ds.wide(run, agg=agg)
+        except dataset.ConflictError as e:
+            raise click.ClickException(str(e)) from None
+        marked = int(df["conflicts"].map(len).sum())
+        if marked:
+            click.echo(f"cchc: {marked} cells with conflicting values left empty (named in `conflicts`; "
+                       "see Dataset.conflicts(), or choose with --agg)", err=True)
     elif table in ("articles", "runs"):
         df = getattr(ds, table)()
     else:
@@ -50,6 +62,6 @@ def command(db, fmt, table, wide, run, output):
     for col in df.columns:
         if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
             df[col] = df[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
-            if col not in NUMERIC:
+            if col not in _NUMERIC:
                 df[col] = df[col].map(safe_cell)
     df.to_csv(output or sys.stdout, index=False)

@@ -5,9 +5,11 @@ import sys
 
 import click
 
+from . import db_option
+
 
 @click.command("reextract")
-@click.option("--db", required=True, type=click.Path(exists=True, dir_okay=False))
+@db_option(must_exist=True, help="The SQLite dataset to re-extract (read, and written as a new run).")
 @click.option("--from-pages", is_flag=True, help="Read stored raw pages again (when the HTML reader improved).")
 @click.option("--quiet", "-q", is_flag=True)
 def command(db, from_pages, quiet):
@@ -15,7 +17,7 @@ def command(db, from_pages, quiet):
 
     Articles whose records come out unchanged are not written again; changed ones are stored
     under the new run, beside the old, so two runs can be compared (`cchc export --run N`)."""
-    from ..api import safe_extract
+    from ..pipeline import safe_extract
     from ..model import Article, ReadError
     from ..progress import Progress
     from ..store import Store
@@ -40,8 +42,8 @@ def command(db, from_pages, quiet):
             if article is None:
                 article = Article(source=a["source"], text=a["text"], title=a["title"], published=a["published"],
                                   author=a["author"], url=a["url"], site=a["site"], locality=a["locality"],
-                                  province=a["province"], article_id=a["article_id"],
-                                  extra={"province_2025": a["province_2025"]} if a.get("province_2025") else {})
+                                  province=a["province"], province_2025=a.get("province_2025"),
+                                  article_id=a["article_id"])
             recs = safe_extract(article)
             if isinstance(recs, ReadError):
                 failures.append(str(recs))

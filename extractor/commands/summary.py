@@ -3,13 +3,18 @@ from __future__ import annotations
 
 import click
 
+from . import db_option
+
 
 @click.command("summary")
-@click.option("--db", default="cchc.sqlite", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@db_option(must_exist=True)
 @click.option("--charts", type=click.Path(file_okay=False), help="Write PNG charts into this folder.")
-def command(db, charts):
-    """Print coverage (sources, articles, figures by metric, checks by verdict) and, with
-    --charts, draw the on-time rate by locality and period and the figures per source."""
+@click.option("--metric", "metrics", multiple=True, metavar="METRIC",
+              help="Chart this metric by province and year (repeatable; default: on-time rate and dossiers received).")
+def command(db, charts, metrics):
+    """Print coverage (sources, articles, figures by metric, how many figures have place codes
+    and a stated period, conflicting values, checks by verdict) and, with --charts, draw each
+    metric by province and year and the labelled figures per site."""
     from .. import dataset
 
     ds = dataset.open(db)
@@ -23,11 +28,29 @@ def command(db, charts):
     click.echo("\nfigures by metric:")
     for metric, n in figs["metric"].value_counts().items():
         click.echo(f"  {metric:32} {n}")
+    labelled = figs[figs.metric != "other"]
+    conflicts = ds.conflicts()
+    click.echo("\nplaces and periods (labelled figures):")
+    for label, n in (
+        ("with a place code", int(labelled.province_code.notna().sum() + (labelled.unit_level == "national").sum())),
+        ("  of a district or commune", int(labelled.unit_level.isin(["district", "commune"]).sum())),
+        ("with a period", int(labelled.period.notna().sum())),
+        ("  stated in its sentence/paragraph", int((labelled.period_source == "stated").sum())),
+        ("  from an earlier paragraph", int((labelled.period_source == "context").sum())),
+        ("  the article's year by default", int((labelled.period_source == "article").sum())),
+    ):
+        click.echo(f"  {label:36} {_share(n, len(labelled))}")
+    click.echo(f"  {'conflicting values (groups)':36} {len(conflicts)}, {int(conflicts['figures'].map(len).sum())} figures"
+               " (Dataset.conflicts())")
     click.echo("\nchecks by verdict:")
     for (check, status), n in checks.groupby(["check", "status"]).size().items():
         click.echo(f"  {check:10} {status:10} {n}")
     if charts:
-        from ..charts import draw
+        from ..charts import DEFAULT_METRICS, draw
 
-        for path in draw(ds, charts):
+        for path in draw(ds, charts, metrics or DEFAULT_METRICS):
             click.echo(f"wrote {path}")
+
+
+def _share(n: int, total: int) -> str:
+    return f"{n} of {total}" + (f" ({100 * n / total:.0f} %)" if total else "")

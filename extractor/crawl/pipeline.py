@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from ..api import safe_extract
+from ..pipeline import safe_extract
 from ..model import ReadError
 from ..reading.html import read_html
 from ..relevance import is_about_reform

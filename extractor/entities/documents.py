@@ -13,6 +13,7 @@ import regex
 from ..numbers import Spans
 from ..patterns import load_file, rules
 from ..reading.dates import find_date
+from ..records import Document
 
 
 # a number with a code after it, the least every document number has
@@ -104,8 +105,8 @@ def _opening_issued(ctx, d: dict[str, Any]) -> str | None:
     return parse_doc_date(f"{day}/{month}/{year}") if year else None
 
 
-def extract(ctx) -> list[dict[str, Any]]:
-    by_number: dict[str, dict[str, Any]] = {}
+def extract(ctx) -> list[Document]:
+    by_number: dict[str, Document] = {}
     for d in find_documents(ctx.text):
         if d["issued"] is None:
             d["issued"] = _opening_issued(ctx, d)
@@ -113,11 +114,9 @@ def extract(ctx) -> list[dict[str, Any]]:
         if key in by_number:
             rec = by_number[key]
             for f in ("issued", "issuer", "doc_type"):
-                if rec.get(f) is None and d.get(f):
-                    rec[f] = d[f]
+                if getattr(rec, f) is None and d.get(f):
+                    setattr(rec, f, d[f])
             continue
-        rec = ctx.base("document", d["start"], d["end"])
-        rec.update(doc_type=d["doc_type"], number=d["number"], issued=d["issued"], issuer=d["issuer"],
-                   pattern=d["rule"])
-        by_number[key] = rec
+        by_number[key] = Document(**ctx.span(d["start"], d["end"]), doc_type=d["doc_type"], number=d["number"],
+                                  issued=d["issued"], issuer=d["issuer"], pattern=d["rule"])
     return list(by_number.values())

@@ -10,13 +10,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 import regex
 
 from ..gazetteer import place_names
 from ..normalize import fold as _fold_uncached
 from ..patterns import compile_pattern, lexicon
+from ..records import Official
 
 _SYL = r"[\p{Lu}][\p{Ll}\p{M}]*"          # one capitalized syllable
 _SYL_RE = regex.compile(_SYL)
@@ -35,7 +35,6 @@ _ADMIN_BEFORE = regex.compile(r"(?:\b(?:TP\.?|Tp\.?|tỉnh|Tỉnh|huyện|Huyệ
 # inside a body's name ("Sở Lao động - Thương binh và Xã hội" goes on; "… - đã đề cập" ends)
 _PHRASE_END = regex.compile(r"[,;:()\n]|(?<!\b(?:TP|Tp|Q|P|TX|T\.Ư|Th|TS|ThS))\.|\s*[-–—]\s*")
 # between a title and its holder's name: a comma, or a military rank ("Bộ trưởng Quốc phòng Đại tướng Phan Văn Giang")
-_RANK_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])((?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy))\s+$", regex.I)
 _RANK_GAP = regex.compile(r"\s*(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)\s+)?", regex.I)
 # between a title and the name it introduces: a comma, a rank, or a dash with ông/bà
 # ("Chủ tịch UBND quận 1 - ông Trần Thế Thuận")
@@ -76,6 +75,11 @@ def _bodies():
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < pos < e for s, e in spans)
+
+
+@lru_cache(maxsize=1)
+def _rank_before():
+    return compile_pattern(r"(?<![\p{L}\p{M}])(\L<ranks>)\s+$")
 
 
 @lru_cache(maxsize=1)
@@ -131,7 +135,7 @@ def _is_official_title(title: str) -> bool:
     org = _org(title)
     if org is None:
         return word in bare_ok
-    return bool(gov.search(org))
+    return bool(gov.search(regex.sub(r"\([^()]*\)", "", org)))  # "(TP Quảng Ngãi)" places, does not govern
 
 
 @lru_cache(maxsize=1)
@@ -294,12 +298,12 @@ def mentions(text: str, s_start: int, s_end: int, title_hits: list[tuple[int, in
             m.end = te
             nxt = _TITLE_SEP.match(text, te)
             pos = nxt.end() if nxt else None
-        rank = _RANK_BEFORE.search(text, max(s_start, ns - 20), ns)
-        if rank and m.titles:  # "Thượng tá Nguyễn Đức Nghiệm, phó trưởng Phòng …": the rank is a title too
-            m.titles.insert(len(chain), rank.group(1))
-            m.start = min(m.start, rank.start(1))
         m.titles = [_SPACES.sub(" ", t).strip(" -–—") for t in m.titles if t.strip()]
         if m.titles and any(_is_official_title(t) for t in m.titles):
+            rank = _rank_before().search(text, max(s_start, ns - 20), ns)
+            if rank:  # "Thượng tá Nguyễn Đức Nghiệm, phó trưởng Phòng …": the rank is a title too
+                m.titles.insert(len(chain), rank.group(1))
+                m.start = min(m.start, rank.start(1))
             out.append(m)
     return out
 
@@ -336,7 +340,7 @@ def _first_words():
     return auto
 
 
-def title_hits(text: str) -> list[tuple[int, int]]:
+def title_spans(text: str) -> list[tuple[int, int]]:
     """The spans of the title regex's matches in `text`, as its finditer gives them. A title
     begins with one of the titles' first words, so the regex is tried only where the automaton
     finds one in the lower-cased text (one C-speed pass), not at every character."""
@@ -356,10 +360,10 @@ def title_hits(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def extract(ctx) -> list[dict[str, Any]]:
+def extract(ctx) -> list[Official]:
     best: dict[str, Mention] = {}
     order: list[str] = []
-    hits = title_hits(ctx.text)  # one pass over the text
+    hits = title_spans(ctx.text)  # one pass over the text
     starts = [h[0] for h in hits]
     for s in ctx.sentences:
         lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
@@ -377,9 +381,7 @@ def extract(ctx) -> list[dict[str, Any]]:
         m = best[key]
         org = next((o for o in (_org(t) for t in m.titles) if o), None)
         loc = next((x.group(0) for x in (_LOC.search(t) for t in m.titles) if x), None)
-        rec = ctx.base("official", m.start, m.end)
         if loc is None and not any(_national().search(t) for t in m.titles):
             loc = ctx.article.locality  # "Chủ tịch UBND Thành phố": the article's city
-        rec.update(name=m.name, titles=m.titles, organization=org, locality=loc)
-        out.append(rec)
+        out.append(Official(**ctx.span(m.start, m.end), name=m.name, titles=m.titles, organization=org, locality=loc))
     return out

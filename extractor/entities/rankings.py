@@ -8,19 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import regex
 
 from ..normalize import fold
 from ..patterns import compile_pattern, load_file, rules
 from ..places import name_before
+from ..records import Ranking
 
 # "chỉ số cải cách hành chính 2015", "Chỉ số CCHC (PAR Index) 2023": the year right after the index
 _YEAR_AFTER = regex.compile(r"\s*(?:\([^)]{0,20}\)\s*)?((?:19|20)\d\d)\b")
 _YEAR = regex.compile(r"\b(?i:năm)\s+((?:19|20)\d\d)\b")
-# "so với năm 2022": the year of a comparison, not of the ranking
-_COMPARED = regex.compile(r"(?:so\s+với|hơn|từ)\s*$", regex.IGNORECASE)
 
 
 @dataclass
@@ -59,6 +57,7 @@ def _data():
         "self": compile_pattern(data["self"]),
         "clause": compile_pattern(data["clause"]),
         "year_before": compile_pattern(data["year_before_position"]),
+        "compared": compile_pattern(data["compared"]),
         "cities": frozenset(fold(c) for c in load_file("places")["centrally_run_cities"]),
     }
 
@@ -221,11 +220,11 @@ def _sentence_year(text: str, found: tuple[str, int, int], current: int | None) 
     if y is None:
         y = next(reversed(list(_YEAR.finditer(text, 0, found[1]))), None)
     if y is None:
-        y = next((m for m in _YEAR.finditer(text, found[1]) if not _COMPARED.search(text, 0, m.start())), None)
+        y = next((m for m in _YEAR.finditer(text, found[1]) if not _data()["compared"].search(text, 0, m.start())), None)
     return int(y.group(1)) if y else current
 
 
-def extract(ctx) -> list[dict[str, Any]]:
+def extract(ctx) -> list[Ranking]:
     levels = _res()[1]
     text = ctx.text
     if not names_an_index(text) or not _trigger().search(text):
@@ -233,7 +232,7 @@ def extract(ctx) -> list[dict[str, Any]]:
     data = _data()
     index = level = None
     year = None
-    out: list[dict[str, Any]] = []
+    out: list[Ranking] = []
     seen: set[tuple] = set()
     para = -1
     last_rank: int | None = None   # the last rank from the top, for "tiếp theo là A, B"
@@ -245,9 +244,8 @@ def extract(ctx) -> list[dict[str, Any]]:
         if key in seen:
             return
         seen.add(key)
-        rec = ctx.base("ranking", start, end)
-        rec.update(index=index, level=lvl, year=yr, rank=rank, from_bottom=from_bottom, entity=name)
-        out.append(rec)
+        out.append(Ranking(**ctx.span(start, end), index=index, level=lvl, year=yr, rank=rank,
+                           from_bottom=from_bottom, entity=name))
 
     for s in ctx.sentences:
         if s.paragraph != para:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -108,13 +109,16 @@ def _text(el) -> str:
     return regex.sub(r"\s+", " ", el.text_content() or "").strip()
 
 
+@lru_cache(maxsize=512)
+def _selector(css: str):
+    from lxml.cssselect import CSSSelector
+
+    return CSSSelector(css, translator="html")
+
+
 def _select(doc, css: str | None):
-    if not css:
-        return []
-    try:
-        return doc.cssselect(css)
-    except Exception:  # a selector lxml cannot compile: the registry entry is wrong, not the page
-        return []
+    """The elements a registry selector picks (sources.py checked it compiles)."""
+    return _selector(css)(doc) if css else []
 
 
 def _body_text(el) -> list[str]:
