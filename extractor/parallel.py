@@ -58,11 +58,15 @@ def _jsonl_input(inp: str) -> bool:
         and Path(inp).is_file()
 
 
-def _raw_lines(path: str) -> Iterator[tuple[int, bytes] | ReadError]:
-    """(line number, bytes) of every line of a JSON Lines file, gzipped or not."""
+_BLOCK = 1 << 20  # bytes read (and decompressed) at a time
+
+
+def _line_blocks(path: str) -> Iterator[tuple[int, list[bytes]] | ReadError]:
+    """(number of the first line, lines with their newline) of a JSON Lines file, gzipped or
+    not, a block at a time: the bytes are split at newlines in C, never line by line."""
     import gzip
 
-    lineno = 0
+    lineno = 1
     try:
         f = open(path, "rb")  # noqa: SIM115 - closed below
     except OSError as e:
@@ -72,32 +76,48 @@ def _raw_lines(path: str) -> Iterator[tuple[int, bytes] | ReadError]:
         gz = f.read(2) == b"\x1f\x8b"
         f.seek(0)
         stream = gzip.GzipFile(fileobj=f) if gz else f
+        rest = b""
         try:
-            for lineno, line in enumerate(stream, 1):
-                yield lineno, line
+            while True:
+                block = stream.read(_BLOCK)
+                if not block:
+                    break
+                lines = (rest + block).split(b"\n")
+                rest = lines.pop()
+                if lines:
+                    yield lineno, [ln + b"\n" for ln in lines]
+                    lineno += len(lines)
         except (EOFError, OSError) as e:  # truncated or corrupt gzip
-            yield ReadError(f"{path}:{lineno + 1}", f"unreadable ({e.__class__.__name__}: {e})")
+            yield ReadError(f"{path}:{lineno}", f"unreadable ({e.__class__.__name__}: {e})")
+            return
+        if rest:
+            yield lineno, [rest]
+
+
+def _raw_lines(path: str) -> Iterator[tuple[int, bytes] | ReadError]:
+    """(line number, bytes) of every line of a JSON Lines file, gzipped or not."""
+    for block in _line_blocks(path):
+        if isinstance(block, ReadError):
+            yield block
+            return
+        first, lines = block
+        yield from enumerate(lines, first)
 
 
 def _jsonl_slices(path: str) -> Iterator[tuple]:
-    lines: list[bytes] = []
-    first = size = 0
-    for x in _raw_lines(path):
-        if isinstance(x, ReadError):
-            if lines:
-                yield ("jsonl", path, first, lines)
-            yield ("items", [_pack(x)])
+    for block in _line_blocks(path):
+        if isinstance(block, ReadError):
+            yield ("items", [_pack(block)])
             return
-        lineno, line = x
-        if not lines:
-            first = lineno
-        lines.append(line)
-        size += len(line)
-        if len(lines) >= LINES_PER_SLICE or size >= BYTES_PER_SLICE:
-            yield ("jsonl", path, first, lines)
-            lines, size = [], 0
-    if lines:
-        yield ("jsonl", path, first, lines)
+        first, lines = block
+        i = 0
+        while i < len(lines):  # LINES_PER_SLICE lines, or BYTES_PER_SLICE bytes of them
+            j, size = i, 0
+            while j < len(lines) and j - i < LINES_PER_SLICE and size < BYTES_PER_SLICE:
+                size += len(lines[j])
+                j += 1
+            yield ("jsonl", path, first + i, lines[i:j])
+            i = j
 
 
 def _item_slices(items: Iterable[Article | ReadError], n: int) -> Iterator[tuple]:
