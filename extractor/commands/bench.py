@@ -130,8 +130,10 @@ def command(corpora, general, reform, limit, articles, repeat, naive, stages, me
         timer = bench.Timer()
         g = bench.profile(gen_lines[:5000], "general", timer)
         r = bench.profile((ref_lines * cycle)[: distinct * cycle], "reform", timer)
+        failed = g["failed"] + r["failed"]
         click.echo(f"\nper stage, in this process ({g['articles']:,} ordinary articles, {g['relevant']} pass the "
-                   f"prefilter; {r['articles']} reform articles)\n")
+                   f"prefilter; {r['articles']} reform articles"
+                   + (f"; {failed} left out, a stage failed on them" if failed else "") + ")\n")
         click.echo(f"{'stage':42} {'articles/s/core':>16} {'ms/article':>11}")
         for stage in timer.t:
             rate = timer.rate(stage)
