@@ -53,13 +53,6 @@ SHAPES = {
     "documents": (".txt", lambda n: HEAD + "Theo " + _fill("Quyết định số 123/QĐ-UBND ngày 12/3/2024 của UBND tỉnh, ", n) + "."),
 }
 
-# known gaps, recorded rather than hidden: the stage named is quadratic on this shape
-KNOWN = {
-    "places": "places.find_places checks every place name against every one taken before "
-              "(extractor/places.py, being rewritten as one automaton)",
-}
-
-
 def _cpu(path) -> tuple[float, int]:
     t = time.process_time()
     results = list(extract_paths([str(path)]))
@@ -70,8 +63,7 @@ def _cpu(path) -> tuple[float, int]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("shape", [pytest.param(s, marks=pytest.mark.xfail(reason=KNOWN[s], strict=True))
-                                   if s in KNOWN else s for s in SHAPES])
+@pytest.mark.parametrize("shape", list(SHAPES))
 def test_cpu_time_grows_linearly(shape, tmp_path):
     ext, make = SHAPES[shape]
     paths = {}

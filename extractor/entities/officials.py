@@ -210,14 +210,14 @@ def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]
     """End of the title phrase that begins at `start` (a title word)."""
     titles, stops, _, _ = _res()
     name_starts = {ns for ns, _ in names}
-    bodies = [b.span() for b in _bodies().finditer(text, start, limit)]
+    bodies = _Bodies(_bodies().finditer(text, start, limit))  # read only as far as the phrase goes
     end = limit
     pos = start
     while True:
         m = _PHRASE_END.search(text, pos, limit)
         if not m:
             break
-        if _inside(m.start(), bodies):
+        if bodies.inside(m.start()):
             pos = m.end()
             continue
         if m.group(0) == "(":  # "Cục Kiểm soát TTHC (Văn phòng Chính phủ)", "(PA 08) Công an TP. HCM"
@@ -234,7 +234,7 @@ def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]
         break
     head = titles.match(text, start)
     for s in stops.finditer(text, head.end() if head else start + 1, end):
-        if not _inside(s.start(), bodies):
+        if not bodies.inside(s.start()):
             end = s.start()
             break
     for ns in name_starts:
@@ -243,7 +243,25 @@ def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]
     words = list(_WORD.finditer(text[start:end]))  # dashes are no words
     if len(words) > 20:
         end = start + words[19].end()
-    return len(text[:end].rstrip())
+    while end > 0 and text[end - 1].isspace():  # len(text[:end].rstrip()), without copying the text
+        end -= 1
+    return end
+
+
+class _Bodies:
+    """The spans of a lazy finditer of bodies, read only as far as the positions asked about."""
+
+    def __init__(self, found):
+        self.found, self.spans, self.done = found, [], False
+
+    def inside(self, pos: int) -> bool:
+        while not self.done and (not self.spans or self.spans[-1][0] < pos):
+            m = next(self.found, None)
+            if m is None:
+                self.done = True
+            else:
+                self.spans.append(m.span())
+        return _inside(pos, self.spans)
 
 
 def mentions(text: str, s_start: int, s_end: int, title_hits: list[tuple[int, int]] | None = None) -> list[Mention]:
