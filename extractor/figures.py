@@ -34,6 +34,7 @@ _LOCALITY = regex.compile(
 
 _CLAUSE_END = regex.compile(r"[;.](?:\s|$)")
 _RIGHT_REACH = 500  # a `right` cue is anchored at the unit: no cue reads further than this
+_YEAR4 = regex.compile(r"\d{4}")
 _OPEN_PAREN = regex.compile(r"\s*\(\s*")
 
 
@@ -439,7 +440,7 @@ class _Subjects:
 
 
 def _year(published: str | None) -> int | None:
-    if published and regex.match(r"\d{4}", published):
+    if published and _YEAR4.match(published):
         return int(published[:4])
     return None
 

@@ -74,4 +74,6 @@ def test_cpu_time_grows_linearly(shape, tmp_path):
     small, n_small = _cpu(paths[MB])
     big, n_big = _cpu(paths[2 * MB])
     assert n_big >= n_small >= 1  # something was extracted (at least the article)
+    if big >= 2.5 * small:  # a busy machine blurs one reading: the least of two of each (quadratic stays 4x)
+        small, big = min(small, _cpu(paths[MB])[0]), min(big, _cpu(paths[2 * MB])[0])
     assert big < 2.5 * small, f"{shape}: 1 MB {small:.2f} s, 2 MB {big:.2f} s of CPU"

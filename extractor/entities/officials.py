@@ -23,6 +23,8 @@ _SYL_RE = regex.compile(_SYL)
 _CAP_WORD = regex.compile(r"[\p{Lu}][\p{L}\p{M}]*")
 _WORD = regex.compile(r"[\p{L}\p{N}][^\s]*")
 _SPACES = regex.compile(r"\s+")
+_BRACKETS = regex.compile(r"\([^()]*\)")
+_NOT_IN_BRACKET = regex.compile(r"[,;(]|\d{1,2}/\d")
 _CAPRUN = regex.compile(r"(?<![\p{L}\p{M}])" + _SYL + r"(?:[ \t\u00a0]+" + _SYL + r")*(?![\p{L}\p{M}])")  # a name never spans lines
 # words after which a capitalized run names a place or a body, not a person ("Sở Tư pháp")
 _ORG_BEFORE = regex.compile(r"(?:\b(?:Sở|Bộ|Cục|Ban|Ủy\s+ban|đường|Đường|Trường|Công\s+ty|Tập\s+đoàn|"
@@ -135,7 +137,7 @@ def _is_official_title(title: str) -> bool:
     org = _org(title)
     if org is None:
         return word in bare_ok
-    return bool(gov.search(regex.sub(r"\([^()]*\)", "", org)))  # "(TP Quảng Ngãi)" places, does not govern
+    return bool(gov.search(_BRACKETS.sub("", org)))  # "(TP Quảng Ngãi)" places, does not govern
 
 
 @lru_cache(maxsize=1)
@@ -222,7 +224,7 @@ def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]
             continue
         if m.group(0) == "(":  # "Cục Kiểm soát TTHC (Văn phòng Chính phủ)", "(PA 08) Công an TP. HCM"
             close = text.find(")", m.end(), min(limit, m.end() + 40))
-            if close > 0 and not regex.search(r"[,;(]|\d{1,2}/\d", text[m.end():close]):
+            if close > 0 and not _NOT_IN_BRACKET.search(text[m.end():close]):
                 pos = close + 1
                 continue
         if m.group(0).strip() in ("-", "–", "—"):

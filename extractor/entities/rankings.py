@@ -14,6 +14,9 @@ import regex
 from ..normalize import fold
 from ..patterns import compile_pattern, load_file, rules
 from ..places import name_before
+
+_SPACES = regex.compile(r"\s+")
+_NTH = regex.compile(r"thứ\s+(đầu\s+tiên|\w+)")
 from ..records import Ranking
 
 # "chỉ số cải cách hành chính 2015", "Chỉ số CCHC (PAR Index) 2023": the year right after the index
@@ -81,7 +84,7 @@ def _entities(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     for m in entity.finditer(text, start, end):
         if any(s <= m.start() < e for s, e in taken):
             continue
-        out.append((m.start(), m.end(), regex.sub(r"\s+", " ", m.group(0))))
+        out.append((m.start(), m.end(), _SPACES.sub(" ", m.group(0))))
         taken.append((m.start(), m.end()))
     for m in _province_re().finditer(text, start, end):  # "Đà Nẵng dẫn đầu", "… là Đồng Tháp"
         if any(s <= m.start() < e for s, e in taken) or name_before(text, m.start()):
@@ -144,7 +147,7 @@ def _positions(text: str, start: int, end: int) -> list[Position]:
         elif m.group("nth2") or m.group("nth3"):
             ranks = [(int(m.group("nth2") or m.group("nth3")), None)]
         else:
-            ranks = [(_ordinal(n), None) for n in regex.findall(r"thứ\s+(đầu\s+tiên|\w+)", m.group("nth"))]
+            ranks = [(_ordinal(n), None) for n in _NTH.findall(m.group("nth"))]
         out.append(Position(m.start(), m.end(), ranks))
     return out
 
