@@ -14,10 +14,10 @@ import regex
 from ..normalize import fold
 from ..patterns import compile_pattern, load_file, rules
 from ..places import name_before
+from ..records import Ranking
 
 _SPACES = regex.compile(r"\s+")
 _NTH = regex.compile(r"thứ\s+(đầu\s+tiên|\w+)")
-from ..records import Ranking
 
 # "chỉ số cải cách hành chính 2015", "Chỉ số CCHC (PAR Index) 2023": the year right after the index
 _YEAR_AFTER = regex.compile(r"\s*(?:\([^)]{0,20}\)\s*)?((?:19|20)\d\d)\b")
