@@ -6,6 +6,7 @@ only when used, so `cchc --help` answers at once.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -25,14 +26,55 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class CchcError(click.ClickException):
+    """An error the user can act on: one line on stderr, `cchc: error: ...`, exit status 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"cchc: error: {self.format_message()}", err=True)
+
+
+def _explained(e: BaseException) -> str | None:
+    """One line for the errors a command may meet outside its own handling, or None."""
+    import sqlite3
+
+    from .model import ReadError
+    from .store import StoreError, explain
+
+    if isinstance(e, (StoreError, ReadError)):
+        return str(e)
+    if isinstance(e, OSError):
+        name = e.filename if e.filename is not None else ""
+        return f"{name}: {e.strerror or e}" if name else f"{e.strerror or e}"
+    if isinstance(e, sqlite3.Error):
+        return f"the dataset: {explain(e, '')}"
+    if isinstance(e, UnicodeError):
+        return f"cannot decode or encode text ({e})"
+    return None
+
+
 class LazyGroup(click.Group):
     def invoke(self, ctx):
+        """Every error of every command ends as one line on stderr and exit status 1; set
+        CCHC_TRACEBACK=1 to see the traceback of an unexpected one."""
         try:
             return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("cchc: interrupted", err=True)
+            sys.exit(130)
         except BrokenPipeError:  # `cchc export ... | head`: end quietly, with the usual status
             from .commands import quiet_broken_pipe
 
             quiet_broken_pipe()
+        except Exception as e:
+            if os.environ.get("CCHC_TRACEBACK"):
+                raise
+            msg = _explained(e)
+            if msg is None:
+                msg = (f"unexpected {e.__class__.__name__}: {e} (a bug: please report it; "
+                       "CCHC_TRACEBACK=1 shows where)")
+            raise CchcError(msg) from None
 
     def list_commands(self, ctx):
         return sorted(COMMANDS)

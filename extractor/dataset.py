@@ -16,14 +16,13 @@ ds.search("hồ sơ trễ hạn")                        # articles holding thes
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
 from . import records
-from .store import COLUMNS
+from .store import COLUMNS, connect_readonly
 
 # the dtype of every column (records.py), and of the store's run ids
 _DTYPES = {**records.dtypes(), "run_id": "Int64"}
@@ -51,7 +50,7 @@ class Dataset:
         if not Path(path).exists():
             raise FileNotFoundError(f"{path}: no such dataset (create it with `cchc extract ... --db {path}`)")
         self.path = str(path)
-        self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        self.db = connect_readonly(self.path)
 
     def close(self) -> None:
         self.db.close()

@@ -289,7 +289,7 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
             for r in index_rules:
                 if index in r.index_metric and _applies(r, q, sentence, None, sentence_left, seen) \
                         and any(c.isdigit() for c in q.raw) \
-                        and (q.unit_class == "score" or (r.left.search(left) and not _rate_head().search(left))):
+                        and (q.unit_class == "score" or r.left.search(left)):
                     lab.metric, lab.rule = r.index_metric[index], r.id
                     rule = True  # type: ignore[assignment]
                     break

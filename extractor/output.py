@@ -5,6 +5,8 @@ import csv
 import json
 from typing import IO, Any
 
+import regex
+
 from . import records
 
 # every field of every kind (records.py); a field CSV does not carry (the article's body: it is
@@ -12,11 +14,23 @@ from . import records
 CSV_FIELDS = records.csv_fields()
 _BLANK = {kind: {s.name for s in records.specs(cls) if not s.csv} for kind, cls in records.KINDS.items()}
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+# what a spreadsheet may skip before it sees a formula: whitespace of every kind (NBSP, the
+# ideographic space…), zero-width characters and byte-order marks, other format characters
+_INVISIBLE_LEAD = regex.compile(r"^[\s\p{Cf}\p{Zs}\u180e\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]+")
+_FORMULA_FULLWIDTH = ("\uff1d", "\uff0b", "\uff0d", "\uff20")  # ＝ ＋ － ＠
 
 
 def safe_cell(v: Any) -> Any:
-    """Neutralize a cell a spreadsheet would execute (leading =, +, -, @)."""
-    if isinstance(v, str) and v.startswith(_FORMULA):
+    """Neutralize a cell a spreadsheet would execute: one that starts with =, +, -, @ (also
+    after leading whitespace, NBSP, a newline, zero-width characters or a BOM), a tab or a
+    carriage return. It gets a leading ' so it is shown as text."""
+    if not isinstance(v, str) or not v:
+        return v
+    if v.startswith(_FORMULA):
+        return "'" + v
+    lead = _INVISIBLE_LEAD.match(v)
+    rest = v[lead.end():] if lead else v
+    if (lead and rest.startswith(_FORMULA)) or rest.startswith(_FORMULA_FULLWIDTH):
         return "'" + v
     return v
 

@@ -20,6 +20,7 @@ linear in the text, whatever it repeats.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -43,6 +44,7 @@ class Place:
     written: str
     unit: Unit
     weight: float
+    start: int | None = None   # where in the text (None: in the title)
 
 
 @dataclass(frozen=True)
@@ -218,11 +220,11 @@ def _places_in(src: str, weight_of) -> list[Place]:
         if cat == _SKIP:
             pos = end
         elif cat == _ALIAS:
-            aliases.append(Place(word, _province(fold(word)), 0.5 * weight_of(start)))  # like a bare name
+            aliases.append(Place(word, _province(fold(word)), 0.5 * weight_of(start), start))  # like a bare name
             pos = end
         elif cat == _PROV:
             if not name_before(src, start):  # "Phó Thủ tướng Trương Hòa Bình": a person's name
-                names.append(Place(word, provinces()[fold(word)], 0.5 * weight_of(start)))
+                names.append(Place(word, provinces()[fold(word)], 0.5 * weight_of(start), start))
             pos = end
         else:
             m = _unit_re().match(src, start)
@@ -231,7 +233,7 @@ def _places_in(src: str, weight_of) -> list[Place]:
             unit, n = _resolve(m.group("kind"), m.group("name"))
             if unit is not None and not _starts_no_place(src, m.start("name")):
                 written = " ".join([*m.group("kind").split(), *m.group("name").split()[:n]])
-                units.append(Place(written, unit, weight_of(start)))
+                units.append(Place(written, unit, weight_of(start), start))
                 pos = m.end()
     return units + aliases + names
 
@@ -244,8 +246,10 @@ def find_places(title: str | None, text: str) -> list[Place]:
     lead_end = text.find("\n\n")
     if lead_end < 0:
         lead_end = min(len(text), 400)
-    return (_places_in(title or "", lambda pos: 3.0)
-            + _places_in(text, lambda pos: 2.0 if pos < lead_end else 1.0))
+    in_title = _places_in(title or "", lambda pos: 3.0)
+    for p in in_title:
+        p.start = None
+    return in_title + _places_in(text, lambda pos: 2.0 if pos < lead_end else 1.0)
 
 
 def province_2025(unit: Unit) -> str | None:
@@ -286,6 +290,8 @@ def locate_unit(title: str | None, text: str, hint: str | None = None,
     province, top = ranked[0]
     if len(ranked) > 1 and ranked[1][1] >= top:
         return None, None, None  # provinces named alike (a national round-up): no one place
+    if not fixed and _national_scope(text, places, by_province):
+        return None, None, None
     by_unit: Counter[str] = Counter()
     first: dict[str, Place] = {}
     for p in places:
@@ -296,6 +302,49 @@ def locate_unit(title: str | None, text: str, hint: str | None = None,
         first.setdefault(key, p)
     best = first[by_unit.most_common(1)[0][0]]
     return best.written, province_label(province), best.unit
+
+
+_EDGE = regex.compile(r"[.!?\n]")                     # a sentence's end, looking forward
+_EDGE_BACK = regex.compile(r"[.!?\n]", regex.REVERSE)  # the one before a position
+
+
+@lru_cache(maxsize=1)
+def _scope_rules() -> dict[str, Any]:
+    from .patterns import compile_pattern
+
+    data = dict(load_file("places")["national_scope"])
+    data["cues_re"] = compile_pattern(data["cues"])
+    data["ranking_re"] = compile_pattern(data["ranking"])
+    return data
+
+
+def _national_scope(text: str, places: list[Place], by_province: Counter) -> bool:
+    """An article about the whole country or a ministry (places.yaml `national_scope`)."""
+    rules_ = _scope_rules()
+    total = sum(by_province.values()) or 1.0
+    share = by_province.most_common(1)[0][1] / total
+    if len(by_province) >= rules_["round_up"]["provinces"] and share < rules_["round_up"]["top_share"]:
+        return True  # a round-up of provinces
+    # provinces named in a sentence that ranks: the ranking sentences once, then each place
+    # looked up among them (linear in the text, however many places it repeats)
+    spans: list[tuple[int, int]] = []
+    for m in rules_["ranking_re"].finditer(text):
+        if spans and m.start() < spans[-1][1]:
+            continue  # the same sentence
+        before = _EDGE_BACK.search(text, 0, m.start())
+        after = _EDGE.search(text, m.end())
+        spans.append((before.end() if before else 0, after.start() if after else len(text)))
+    starts = [a for a, _ in spans]
+    ranked = set()
+    for p in places:
+        if p.start is not None and spans:
+            i = bisect_right(starts, p.start) - 1
+            if i >= 0 and p.start < spans[i][1]:
+                ranked.add(p.unit.province)
+    if len(ranked) >= rules_["ranked_provinces"]:
+        return True  # a ranking of provinces
+    central = rules_["central"]
+    return share < central["top_share"] and len(rules_["cues_re"].findall(text)) >= central["cues"]
 
 
 def locate(title: str | None, text: str, hint: str | None = None,

@@ -23,6 +23,7 @@ import json
 import os
 import sqlite3
 import time
+import urllib.parse
 import zlib
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
@@ -93,7 +94,7 @@ CREATE TABLE IF NOT EXISTS extractions (
 {''.join(_record_table(k) for k in records.RECORD_KINDS)}CREATE INDEX IF NOT EXISTS figures_metric ON figures(metric);
 CREATE TABLE IF NOT EXISTS frontier (
   url TEXT PRIMARY KEY, source TEXT, depth INTEGER DEFAULT 0, kind TEXT, status TEXT NOT NULL DEFAULT 'queued',
-  added_at TEXT, done_at TEXT, error TEXT);
+  added_at TEXT, done_at TEXT, error TEXT, attempts INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS frontier_status ON frontier(status);
 CREATE VIEW IF NOT EXISTS latest_extractions AS
   SELECT article_id, MAX(run_id) AS run_id FROM extractions GROUP BY article_id;
@@ -156,17 +157,87 @@ def _pid_alive(pid: int | None) -> bool:
     return True
 
 
-class Store:
-    """A cchc dataset in one SQLite file. Use as a context manager, or call close()."""
+class StoreError(Exception):
+    """The dataset cannot be opened or written; the message names the path and the cause."""
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str, cause: str):
+        super().__init__(f"{path}: {cause}")
+        self.path, self.cause = path, cause
+
+
+def explain(e: BaseException, path: str) -> str:
+    """What an sqlite3 or OS error means for the dataset at `path`, in a few words."""
+    msg = str(e.strerror if isinstance(e, OSError) and e.strerror else e)
+    low = msg.lower()
+    folder = os.path.dirname(os.path.abspath(path))
+    if "disk is full" in low or "no space" in low or "file too large" in low:
+        return f"cannot write: the disk is full ({msg})"
+    if "disk i/o error" in low:
+        return f"cannot write: a disk I/O error (a full or failing disk, or a file size limit) ({msg})"
+    if "readonly" in low or "read-only" in low or "permission denied" in low or "unable to open" in low:
+        if not os.path.isdir(folder):
+            return f"cannot create the dataset: the folder {folder} does not exist and cannot be created"
+        if not os.path.exists(path) and not os.access(folder, os.W_OK):
+            return f"cannot create the dataset: the folder {folder} is not writable (read-only)"
+        if os.path.exists(path) and not os.access(path, os.W_OK):
+            return "the dataset is read-only (no write permission)"
+        if not os.access(folder, os.W_OK):
+            return f"cannot write beside the dataset: the folder {folder} is read-only (SQLite needs its journal there)"
+        return f"cannot open the dataset ({msg})"
+    if "not a database" in low or "malformed" in low:
+        return f"not a cchc dataset, or a damaged one ({msg})"
+    if "locked" in low or "busy" in low:
+        return f"the dataset is locked by another process ({msg})"
+    return msg
+
+
+def connect_readonly(path: str | os.PathLike) -> sqlite3.Connection:
+    """A read-only connection that writes nothing, not even SQLite's shared-memory file: in
+    a read-only folder (where no writer can be at work) the file is opened as immutable."""
+    base = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro"
+    db = sqlite3.connect(base, uri=True, timeout=60, isolation_level=None)
+    try:
+        db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError as e:
+        db.close()
+        folder = os.path.dirname(os.path.abspath(path))
+        if os.access(folder, os.W_OK) or not any(w in str(e).lower() for w in ("readonly", "unable to open")):
+            raise
+    return sqlite3.connect(base + "&immutable=1", uri=True, timeout=60, isolation_level=None)
+
+
+class Store:
+    """A cchc dataset in one SQLite file. Use as a context manager, or call close().
+
+    `readonly=True` opens an existing dataset for reading only (export, reports): nothing is
+    written, not even the schema, and a read-only file or folder is fine. Failing to open
+    raises a StoreError naming the path and why."""
+
+    def __init__(self, path: str | os.PathLike, readonly: bool = False):
         self.path = str(path)
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-        self.db.row_factory = sqlite3.Row
-        self._setup()
-        self._version = pattern_version()
-        self._mark_interrupted()
+        self.readonly = readonly
+        try:
+            if readonly:
+                if not os.path.isfile(self.path):
+                    raise StoreError(self.path, "no such dataset (create it with `cchc extract ... --db PATH`)")
+                self.db = connect_readonly(self.path)
+                if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone():
+                    raise StoreError(self.path, "not a cchc dataset (an SQLite file without cchc's tables)")
+            else:
+                folder = Path(self.path).parent
+                if not folder.is_dir():  # a typo in the path must not create folders silently
+                    raise StoreError(self.path, f"the folder {folder} does not exist (create it first)")
+                self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+                self._setup()
+            self.db.row_factory = sqlite3.Row
+            self._version = pattern_version()
+            if not readonly:
+                self._mark_interrupted()
+        except StoreError:
+            raise
+        except (sqlite3.Error, OSError) as e:
+            raise StoreError(self.path, explain(e, self.path)) from None
 
     def _setup(self, attempts: int = 200) -> None:
         """WAL and the schema. Several processes may open a new file at once (crawl workers):
@@ -179,6 +250,8 @@ class Store:
                 self.db.executescript(SCHEMA)
                 self._add_new_columns()
                 self._enable_search()
+                if "attempts" not in {r[1] for r in self.db.execute("PRAGMA table_info(frontier)")}:
+                    self.db.execute("ALTER TABLE frontier ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
                 return
             except sqlite3.OperationalError as e:
                 if "locked" not in str(e) or n == attempts - 1:
@@ -223,8 +296,8 @@ class Store:
             articles.enable_fts(list(SEARCH_COLUMNS), create_triggers=True, tokenize=FTS_TOKENIZE, replace=True)
 
     @classmethod
-    def open(cls, path: str | os.PathLike) -> Store:
-        return cls(path)
+    def open(cls, path: str | os.PathLike, readonly: bool = False) -> Store:
+        return cls(path, readonly=readonly)
 
     def __enter__(self) -> Store:
         return self
@@ -233,7 +306,8 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.db.close()
+        if hasattr(self, "db"):
+            self.db.close()
 
     # ---------------------------------------------------------------- runs
     def _mark_interrupted(self) -> None:
@@ -242,16 +316,26 @@ class Store:
                 self.db.execute("UPDATE runs SET status = 'interrupted' WHERE id = ?", (row["id"],))
 
     def begin_run(self, command: str, args: list[str] | None = None) -> int:
-        cur = self.db.execute(
-            "INSERT INTO runs (started_at, command, args, pattern_version, cchc_version, status, pid) "
-            "VALUES (?, ?, ?, ?, ?, 'running', ?)",
-            (now(), command, json.dumps(args or [], ensure_ascii=False), self._version, __version__, os.getpid()))
+        try:
+            cur = self.db.execute(
+                "INSERT INTO runs (started_at, command, args, pattern_version, cchc_version, status, pid) "
+                "VALUES (?, ?, ?, ?, ?, 'running', ?)",
+                (now(), command, json.dumps(args or [], ensure_ascii=False), self._version, __version__, os.getpid()))
+        except sqlite3.Error as e:
+            raise StoreError(self.path, explain(e, self.path)) from None
         return int(cur.lastrowid)
 
     def finish_run(self, run_id: int, counts: dict[str, Any] | None = None, status: str = "ok",
                    errors: list[str] | None = None) -> None:
-        self.db.execute("UPDATE runs SET finished_at = ?, status = ?, counts = ?, errors = ? WHERE id = ?",
-                        (now(), status, json.dumps(counts or {}), json.dumps(errors or [], ensure_ascii=False), run_id))
+        """Record how the run ended: `ok`, `failed` (inputs refused, or stopped by an error such
+        as a full disk) or `interrupted` (Ctrl-C, SIGTERM). Raises StoreError if even that
+        cannot be written (the next open then marks the run `interrupted`)."""
+        try:
+            self.db.execute("UPDATE runs SET finished_at = ?, status = ?, counts = ?, errors = ? WHERE id = ?",
+                            (now(), status, json.dumps(counts or {}),
+                             json.dumps((errors or [])[:1000], ensure_ascii=False), run_id))
+        except sqlite3.Error as e:
+            raise StoreError(self.path, explain(e, self.path) + f"; run {run_id} could not be marked {status}") from None
 
     # ---------------------------------------------------------------- articles and records
     def save(self, records: list[dict[str, Any]], run_id: int, page: dict[str, Any] | None = None) -> bool:
@@ -263,8 +347,8 @@ class Store:
         aid = article["article_id"]
         digest = _digest(records)
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
         try:
+            db.execute("BEGIN IMMEDIATE")
             page_id = self._save_page(page, run_id) if page else None
             last = db.execute("SELECT e.digest, e.pattern_version FROM extractions e JOIN latest_extractions l "
                               "ON e.article_id = l.article_id AND e.run_id = l.run_id WHERE e.article_id = ?",
@@ -300,8 +384,14 @@ class Store:
                                f"VALUES (?, ?, ?, {', '.join('?' * len(cols))})", (run_id, aid, n[table], *row))
             db.execute("COMMIT")
             return True
-        except BaseException:
-            db.execute("ROLLBACK")
+        except BaseException as e:
+            if db.in_transaction:
+                try:
+                    db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # SQLite rolled back by itself (a full disk, an I/O error)
+            if isinstance(e, sqlite3.Error):
+                raise StoreError(self.path, explain(e, self.path)) from None
             raise
 
     def _save_page(self, page: dict[str, Any], run_id: int) -> int:
@@ -415,20 +505,24 @@ class Store:
                 added += cur.rowcount
         return added
 
-    def frontier_next(self, n: int = 100, source: str | None = None) -> list[dict[str, Any]]:
-        q = "SELECT url, source, depth, kind FROM frontier WHERE status = 'queued'"
-        args: tuple = ()
+    def frontier_next(self, n: int = 100, source: str | None = None, retry_below: int = 0) -> list[dict[str, Any]]:
+        """Queued URLs, and failed ones tried fewer than `retry_below` times."""
+        q = "SELECT url, source, depth, kind FROM frontier WHERE (status = 'queued' OR (status = 'failed' AND attempts < ?))"
+        args: tuple = (retry_below,)
         if source:
             q += " AND source = ?"
-            args = (source,)
+            args += (source,)
         return [dict(r) for r in self.db.execute(q + " ORDER BY rowid LIMIT ?", (*args, n))]
 
-    def frontier_done(self, url: str, status: str = "done", error: str | None = None) -> None:
+    def frontier_done(self, url: str, status: str = "done", error: str | None = None, kind: str | None = None) -> None:
+        """A URL's outcome; a failure counts one more attempt."""
+        failed = int(status == "failed")
         with self.db:
-            self.db.execute("INSERT INTO frontier (url, status, added_at, done_at, error) VALUES (?, ?, ?, ?, ?) "
-                            "ON CONFLICT(url) DO UPDATE SET status = excluded.status, done_at = excluded.done_at, "
-                            "error = excluded.error", (url, status, now(), now(), error))
+            self.db.execute("INSERT INTO frontier (url, kind, status, added_at, done_at, error, attempts) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET status = excluded.status, "
+                            "done_at = excluded.done_at, error = excluded.error, kind = COALESCE(excluded.kind, kind), "
+                            "attempts = attempts + excluded.attempts", (url, kind, status, now(), now(), error, failed))
 
-    def seen(self, url: str) -> bool:
-        row = self.db.execute("SELECT status FROM frontier WHERE url = ?", (url,)).fetchone()
-        return row is not None and row["status"] != "queued"
+    def frontier_row(self, url: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM frontier WHERE url = ?", (url,)).fetchone()
+        return dict(row) if row else None

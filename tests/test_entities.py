@@ -187,6 +187,22 @@ def test_rankings_satisfaction_and_pci():
     assert ("PCI", "tỉnh", "Đồng Tháp", 2, None, 2018) in got
 
 
+def test_a_sentence_ranks_by_the_index_only_where_it_goes_on_from_it():
+    assert _rankings("Năm 2022, Chỉ số CCHC của tỉnh Bắc Ninh xếp thứ 10/63.\n\nVề thu hút đầu tư nước ngoài, "
+                     "tỉnh Bắc Ninh đứng thứ 2 cả nước.") == {("PAR Index", "tỉnh", "tỉnh Bắc Ninh", 10, None, 2022)}
+    assert _rankings("Chỉ số cải cách hành chính năm 2022 được công bố.\n\nTỉnh Hà Giang có nhiều cải tiến.\n\n"
+                     "Đội bóng tỉnh Nam Định đứng đầu bảng xếp hạng V-League.") == set()
+    # in the paragraph of the index, or right after a ranking, it does
+    got = _rankings("Chỉ số CCHC năm 2017: Quảng Ninh dẫn đầu với 89,45 điểm.\n\nXếp thứ hai là TP Hà Nội.")
+    assert ("PAR Index", "tỉnh", "TP Hà Nội", 2, None, 2017) in got
+
+
+def test_ranking_said_of_both_indices():
+    got = _rankings("Năm 2023, Quảng Ninh tiếp tục đoạt vị trí quán quân ở cả hai bảng xếp hạng: Chỉ số cải cách "
+                    "hành chính (PAR Index) và Chỉ số hài lòng của người dân (SIPAS).")
+    assert {(i, e, r) for i, _, e, r, _, _ in got} == {("PAR Index", "Quảng Ninh", 1), ("SIPAS", "Quảng Ninh", 1)}
+
+
 def test_no_ranking_without_a_reform_index_or_a_real_position():
     assert _rankings("Theo bảng xếp hạng Chính phủ điện tử do LHQ công bố năm 2016, Việt Nam đứng thứ 89/193 nước.") == set()
     assert _rankings("Chỉ số cải cách hành chính năm 2017: Hà Nội là một trong ba địa phương đứng đầu cả nước về đầu tư. "

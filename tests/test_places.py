@@ -199,3 +199,21 @@ def test_places_are_linear_in_the_text(unit):
     locate("", small[:1000])  # warm up the gazetteer and the automaton
     ratio = _cpu(locate, "", small * 4) / max(_cpu(locate, "", small), 1e-6)
     assert ratio < 6, ratio
+
+
+def test_an_article_about_the_whole_country_has_no_province():
+    """places.yaml `national_scope`: a national ranking, a round-up, a central-government article."""
+    from extractor.api import extract_text
+
+    def province(title, text):
+        return extract_text(text, title=title, prefilter=False)[0]["province"]
+
+    ranking = ("Chỉ số cải cách hành chính năm 2022: Quảng Ninh tiếp tục dẫn đầu, sau đó là Hải Phòng với 90,2, "
+               "Hà Nội 89,8. Đứng cuối bảng xếp hạng là tỉnh Lai Châu.\n\nBộ Nội vụ công bố kết quả tại Hà Nội.")
+    assert province("Quảng Ninh dẫn đầu chỉ số cải cách hành chính 2022", ranking) is None
+    round_up = ("Nhiều địa phương đã triển khai tốt: Bắc Giang, Quảng Trị, Hải Phòng, Cần Thơ đều có trung tâm "
+                "hành chính công. Bắc Giang tiếp nhận 10.000 hồ sơ.")
+    assert province("Trung tâm hành chính công ở các địa phương", round_up) is None
+    local = ("UBND tỉnh Bắc Giang tổ chức hội nghị cải cách hành chính. Năm 2022, tỉnh Bắc Giang xếp thứ 5/63 "
+             "tỉnh, thành phố về Chỉ số cải cách hành chính; tỉnh đã học tập kinh nghiệm của Quảng Ninh.")
+    assert province("Bắc Giang sơ kết cải cách hành chính", local) == "Bắc Giang"

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -51,18 +54,36 @@ def command(db, host, port):
     """Serve the dataset read-only with Datasette: table and column descriptions, facets on
     metric, province and period, canned queries (late-dossier rates by district, every
     mismatch with its sentence)."""
-    served = str(Path(db).resolve())
-    tmpdir = Path(os.environ.get("TMPDIR", "/tmp")) / f"cchc-browse-{os.getpid()}"
-    tmpdir.mkdir(parents=True, exist_ok=True)
-    meta = tmpdir / "metadata.json"
-    meta.write_text(json.dumps(metadata(), ensure_ascii=False, indent=1), encoding="utf-8")
-    if Path(served).name != "cchc.sqlite":
-        # Datasette names a database after its file; serve a read-only link named cchc.sqlite
-        link = tmpdir / "cchc.sqlite"
-        if link.exists() or link.is_symlink():
-            link.unlink()
-        link.symlink_to(served)
-        served = str(link)
+    from ..store import Store
+
+    Store.open(db, readonly=True).close()  # a damaged or foreign file: one clear message
+    served = Path(db).resolve()
     click.echo(f"cchc: serving {db} read-only at http://{host}:{port}/cchc", err=True)
-    cmd = datasette_command(served, host, port, str(meta))
-    os.execv(cmd[0], cmd)  # become the server: a signal to this process reaches Datasette
+    # the metadata (and, for a file not named cchc.sqlite, a link of that name: Datasette names a
+    # database after its file) go into a private temporary folder (mode 0700, a fresh name) that
+    # is removed when the server stops; a signal to this process is passed on to Datasette
+    proc = None
+    pending: list[int] = []
+
+    def forward(signum, frame):
+        if proc is None:
+            pending.append(signum)
+        else:
+            proc.send_signal(signum)
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, forward)
+    with tempfile.TemporaryDirectory(prefix="cchc-browse-") as tmp:
+        meta = Path(tmp) / "metadata.json"
+        meta.write_text(json.dumps(metadata(), ensure_ascii=False, indent=1), encoding="utf-8")
+        if served.name != "cchc.sqlite":
+            link = Path(tmp) / "cchc.sqlite"
+            link.symlink_to(served)
+            served = link
+        if pending:
+            sys.exit(128 + pending[0])
+        proc = subprocess.Popen(datasette_command(str(served), host, port, str(meta)))
+        for signum in pending:
+            proc.send_signal(signum)
+        rc = proc.wait()
+    sys.exit(rc if rc >= 0 else 128 - rc)

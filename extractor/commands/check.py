@@ -6,6 +6,9 @@ import sys
 
 import click
 
+from .options import input_limits
+from .options import report as report_line
+
 VERDICT = {"ok": "adds up", "rounding": "adds up (rounding)", "mismatch": "DOES NOT ADD UP"}
 
 
@@ -15,7 +18,8 @@ VERDICT = {"ok": "adds up", "rounding": "adds up (rounding)", "mismatch": "DOES 
 @click.option("--all", "show_all", is_flag=True, help="Also list the checks that add up.")
 @click.option("--fail-on", type=click.Choice(["mismatch", "rounding", "never"]), default="never", show_default=True,
               help="Exit 1 when a check has this verdict (for batch jobs); by default a finding is data.")
-def command(inputs, fmt, show_all, fail_on):
+@input_limits
+def command(inputs, fmt, show_all, fail_on, limits):
     """Recompute every stated rate, sum and target claim in the articles, and compare the
     same metric, place and period across them (conflicts).
 
@@ -45,10 +49,10 @@ def command(inputs, fmt, show_all, fail_on):
         out.write(f"  stated: {check['reported']}   computed: {check['expected']}\n")
         out.write(f"  {check['message']}\n")
 
-    for item in extract_paths(inputs):
+    for item in extract_paths(inputs, limits=limits):
         if isinstance(item, ReadError):
             failures += 1
-            click.echo(f"cchc: error: {item}", err=True)
+            click.echo(report_line(item), err=True)
             continue
         article = item[0]
         for r in item:

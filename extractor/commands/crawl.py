@@ -17,19 +17,24 @@ from . import db_option
 @click.option("--warc", type=click.Path(dir_okay=False), help="Also keep every fetched article page in this WARC file.")
 @click.option("--since", help="Skip articles published before this date (YYYY-MM-DD).")
 @click.option("--max-pages", type=int, help="Stop after this many pages.")
-@click.option("--max-listing-pages", type=int, default=50, show_default=True, help="How deep to paginate a listing.")
+@click.option("--max-listing-pages", type=int, default=100, show_default=True, help="How many pages of a listing to read.")
+@click.option("--max-depth", type=int, default=5, show_default=True,
+              help="How many links away from a start page to go (a listing's next pages do not count).")
 @click.option("--delay", type=float, default=1.0, show_default=True, help="Seconds between requests to a site (robots.txt Crawl-delay wins if longer).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds before a request is given up (then retried).")
 @click.option("--http-cache", type=click.Path(file_okay=False), help="Cache responses here (development).")
 @click.option("--redis", help="Share the queue and seen-set with other workers through this Redis (redis://host:port).")
 @click.option("--base-url", help="Crawl a registry entry served from another address (a mirror or a local copy).")
-def command(url, sources, all_sources, db, output, warc, since, max_pages, max_listing_pages, delay, timeout,
-            http_cache, redis, base_url):
+@click.option("--allow-private", is_flag=True,
+              help="Fetch from loopback and private addresses too (local testing; link-local stays refused).")
+def command(url, sources, all_sources, db, output, warc, since, max_pages, max_listing_pages, max_depth, delay, timeout,
+            http_cache, redis, base_url, allow_private):
     """Crawl the configured news sources (or, given a URL with no registry entry, any news
     site: sitemaps, RSS and same-host links) politely: robots.txt and its Crawl-delay, one
     request at a time per site, retries with backoff. Article pages about administrative
     reform are extracted and stored with the page as fetched; the frontier lives in the store,
-    so a killed crawl started again goes on where it was. Exit 1 if anything failed."""
+    so a killed crawl started again goes on where it was. A URL robots.txt disallows is skipped
+    and counted, not an error. Exit 1 if any page failed."""
     from ..crawl.run import crawl
     from ..sources import get_source, load_sources, source_for_url
 
@@ -48,7 +53,9 @@ def command(url, sources, all_sources, db, output, warc, since, max_pages, max_l
             import subprocess
 
             args = [sys.executable, "-m", "extractor.cli", "crawl", "--db", db, "--delay", str(delay),
-                    "--timeout", str(timeout), "--max-listing-pages", str(max_listing_pages)]
+                    "--timeout", str(timeout), "--max-listing-pages", str(max_listing_pages), "--max-depth", str(max_depth)]
+            if allow_private:
+                args.append("--allow-private")
             args += ["--source", src.name] if src else [start]
             for flag, val in (("-o", output), ("--warc", warc), ("--since", since), ("--max-pages", max_pages),
                               ("--http-cache", http_cache), ("--redis", redis)):
@@ -58,8 +65,7 @@ def command(url, sources, all_sources, db, output, warc, since, max_pages, max_l
             continue
         state = crawl(source=src, url=start, db=db, out_path=output, warc=warc, since=since, max_pages=max_pages,
                       delay=delay, timeout=timeout, http_cache=http_cache, redis=redis,
-                      max_listing_pages=max_listing_pages, base_url=base_url)
-        for e in state.errors[:20]:
-            click.echo(f"cchc: error: {e}", err=True)
-        failed |= bool(state.errors)
+                      max_listing_pages=max_listing_pages, max_depth=max_depth, base_url=base_url,
+                      allow_private=allow_private or None)
+        failed |= bool(state.errors)  # each printed as it happened
     sys.exit(1 if failed else 0)

@@ -29,9 +29,10 @@ def command(db, fmt, table, wide, agg, run, output):
     from ..output import safe_cell
     from ..store import Store
 
+    Store.open(db, readonly=True).close()  # a missing, damaged or foreign file: one clear message
     if fmt == "jsonl":
         out = open(output, "w", encoding="utf-8") if output else sys.stdout
-        with Store.open(db) as st:
+        with Store.open(db, readonly=True) as st:
             for rec in st.records(run_id=run):
                 out.write(json.dumps(rec, ensure_ascii=False) + "\n")
         if output:

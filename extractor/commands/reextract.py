@@ -34,7 +34,7 @@ def command(db, from_pages, quiet):
                 try:
                     from ..reading import read_html_bytes
 
-                    article = read_html_bytes(page["body"], a["source"], url=page["url"])
+                    article = read_html_bytes(page["body"], a["source"], url=page["url"], fetched_at=page.get("fetched_at"))
                 except ReadError as e:
                     failures.append(str(e))
                     progress.write(f"cchc: error: {e}")

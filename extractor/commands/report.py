@@ -5,12 +5,16 @@ import sys
 
 import click
 
+from .options import input_limits
+from .options import report as report_line
+
 
 @click.command("report")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default="report.html", show_default=True)
 @click.option("--title", default="cchc report", show_default=True)
-def command(inputs, output, title):
+@input_limits
+def command(inputs, output, title, limits):
     """Write one HTML page: a summary table, then every article with its extracted spans
     highlighted and labelled and its checks beside it (self-contained, no network)."""
     from ..api import extract_paths
@@ -19,10 +23,10 @@ def command(inputs, output, title):
     from ..report import build
 
     articles, failures = [], 0
-    for item in extract_paths(inputs):
+    for item in extract_paths(inputs, limits=limits):
         if isinstance(item, ReadError):
             failures += 1
-            click.echo(f"cchc: error: {item}", err=True)
+            click.echo(report_line(item), err=True)
             continue
         articles.append(item)
     conflicts = check_conflicts(r for recs in articles for r in recs)

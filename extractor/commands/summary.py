@@ -16,7 +16,9 @@ def command(db, charts, metrics):
     and a stated period, conflicting values, checks by verdict) and, with --charts, draw each
     metric by province and year and the labelled figures per site."""
     from .. import dataset
+    from ..store import Store
 
+    Store.open(db, readonly=True).close()  # a missing, damaged or foreign file: one clear message
     ds = dataset.open(db)
     arts = ds.articles()
     figs = ds.figures()

@@ -10,7 +10,8 @@ from ..relevance import is_about_reform
 
 
 class ArticlePipeline:
-    """Scrapy item pipeline: one fetched page in, records stored and written out."""
+    """Scrapy item pipeline: one fetched page in, records stored and written out. A page that
+    makes any stage fail is one error naming its URL; the crawl goes on."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -21,35 +22,42 @@ class ArticlePipeline:
 
     def process_item(self, item, spider=None):
         st = self.crawler.spider.state
+        urls = [*item.get("redirected_from", []), item["url"]]
+        try:
+            outcome = self._process(item, st)
+        except Exception as e:  # noqa: BLE001 - one page must not stop the crawl; its error is recorded
+            reason = f"extraction failed ({e.__class__.__name__}: {str(e)[:200]})"
+            st.error(item["url"], reason)
+            st.settle(urls, "failed", reason, kind="article")
+            return {"url": item["url"], "failed": reason}
+        st.settle(urls, *outcome, kind="article")
+        return {"url": item["url"], "status": outcome[0]}
+
+    def _process(self, item, st) -> tuple[str, str | None]:
         url = item["url"]
         if st.warc is not None:
             st.warc.write(item)
         try:
-            article = read_html(item["body"], url, url=url, site_entry=st.source)
+            article = read_html(item["body"], url, url=url, site_entry=st.source, fetched_at=item.get("fetched_at"))
         except ReadError as e:
-            st.store.frontier_done(url, "skipped", e.reason)
             st.count("not_articles")
-            return item
+            return "skipped", e.reason
         if st.since and article.published and article.published[:10] < st.since:
-            st.store.frontier_done(url, "skipped", f"published {article.published[:10]}, before --since")
             st.count("too_old")
-            return item
+            return "skipped", f"published {article.published[:10]}, before --since"
         if not is_about_reform(article):
-            st.store.frontier_done(url, "skipped", "not about administrative reform")
             st.count("irrelevant")
-            return item
+            return "skipped", "not about administrative reform"
         records = safe_extract(article)
         if isinstance(records, ReadError):
             st.error(url, records.reason)
-            st.store.frontier_done(url, "failed", records.reason)
-            return item
+            return "failed", records.reason
         page = {k: item[k] for k in ("url", "status", "headers", "body", "fetched_at")}
         st.store.save(records, run_id=st.run_id, page=page)
-        st.store.frontier_done(url, "done")
         if st.out is not None:
             for r in records:
                 st.out.write(json.dumps(r, ensure_ascii=False) + "\n")
             st.out.flush()
         st.count("articles")
         st.count("figures", sum(1 for r in records if r["kind"] == "figure" and r["metric"] != "other"))
-        return item
+        return "done", None

@@ -1,11 +1,16 @@
 """URL hygiene: one canonical form per page, so the same article under tracking parameters
-is fetched once."""
+is fetched once, while parameters that select content (`page`, `p`, `ref`, `from`, `offset`)
+are kept."""
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
-TRACKING = ("utm_", "fbclid", "gclid", "zarsrc", "zbclid", "mc_cid", "mc_eid", "_ga", "ref", "refresh_ce", "gidzl",
-            "cmpid", "icid", "spm", "from")
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+# parameters that only say where a click came from; a name ending in "_" is a prefix.
+# `ref` and `from` are not here: some CMSs page their listings with them (?from=20).
+TRACKING = ("utm_", "fbclid", "gclid", "dclid", "msclkid", "zarsrc", "zbclid", "mc_cid", "mc_eid", "_ga", "_gl",
+            "refresh_ce", "gidzl", "cmpid", "icid", "spm", "igshid", "yclid")
 
 
 def is_tracking(key: str) -> bool:
@@ -14,12 +19,12 @@ def is_tracking(key: str) -> bool:
 
 
 def canonical(url: str) -> str:
-    """Drop tracking parameters and the fragment, lowercase the host, sort what remains."""
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)]
-    host = (parts.hostname or "").lower()
-    netloc = host + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(sorted(query)), ""))
+    """Tracking parameters and the fragment dropped (w3lib's url_query_cleaner), then w3lib's
+    canonical form: lowercase scheme and host, sorted query, normalised percent-encoding."""
+    keys = [k for k, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True) if is_tracking(k)]
+    if keys:
+        url = url_query_cleaner(url, keys, remove=True, unique=False, keep_fragments=False)
+    return canonicalize_url(url)
 
 
 def same_site(url: str, hosts: set[str]) -> bool:

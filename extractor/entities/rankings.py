@@ -6,7 +6,7 @@ it names ("lần lượt xếp thứ 2, thứ 3" takes them in order). Rules: pa
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import regex
@@ -61,6 +61,9 @@ def _data():
         "clause": compile_pattern(data["clause"]),
         "year_before": compile_pattern(data["year_before_position"]),
         "compared": compile_pattern(data["compared"]),
+        "both": compile_pattern(data["both"]),
+        "refers": compile_pattern(data["refers"]),
+        "other_topic": compile_pattern(data["other_topic"]),
         "cities": frozenset(fold(c) for c in load_file("places")["centrally_run_cities"]),
     }
 
@@ -228,7 +231,7 @@ def _sentence_year(text: str, found: tuple[str, int, int], current: int | None) 
 
 
 def extract(ctx) -> list[Ranking]:
-    levels = _res()[1]
+    indices, levels = _res()[0], _res()[1]
     text = ctx.text
     if not names_an_index(text) or not _trigger().search(text):
         return []  # no index named, or no position stated: nothing to rank
@@ -239,6 +242,7 @@ def extract(ctx) -> list[Ranking]:
     seen: set[tuple] = set()
     para = -1
     last_rank: int | None = None   # the last rank from the top, for "tiếp theo là A, B"
+    index_para, ranked_before = -1, False   # where the index was named; the sentence before ranked
 
     def add(start: int, end: int, name: str, lvl: str | None, yr: int | None, rank: int | None,
             from_bottom: int | None) -> None:
@@ -253,6 +257,7 @@ def extract(ctx) -> list[Ranking]:
     for s in ctx.sentences:
         if s.paragraph != para:
             para, level = s.paragraph, None
+        first_here = len(out)
         found = _index_named(s.text)
         if not found and _res()[7].search(s.text):
             index = None  # "Chỉ số sẵn sàng cho phát triển CNTT": another index altogether
@@ -267,6 +272,15 @@ def extract(ctx) -> list[Ranking]:
         if lv:
             level = lv[0]
         if index is None:
+            continue
+        if found:
+            index_para, ranked_before = s.paragraph, True
+        elif not (s.paragraph == index_para or ranked_before or data["refers"].search(s.text)) \
+                or data["other_topic"].search(s.text):
+            # a sentence that names no index ranks by it only where it goes on from it: in its
+            # paragraph, right after a ranking, or saying so ("danh sách này"); never "đứng thứ 2
+            # cả nước về thu hút đầu tư"
+            ranked_before = False
             continue
         sent_year = year or _article_year(ctx)
         bounds = [s.start] + [s.start + m.end() for m in data["clause"].finditer(s.text)] + [s.end]
@@ -316,6 +330,16 @@ def extract(ctx) -> list[Ranking]:
                     continue
                 last_rank += 1
                 add(es, ee, name, _level_of(name, level), sent_year, last_rank, None)
+        ranked_before = len(out) > first_here or bool(found)
+        if len(out) > first_here and data["both"].search(s.text):
+            # "vị trí quán quân ở cả hai bảng xếp hạng: PAR Index và SIPAS": each index named
+            others = {name for name, pat in indices if name != index and pat.search(s.text)}
+            for rec in out[first_here:len(out)]:
+                for other in sorted(others):
+                    key = (other, rec.entity, rec.rank, rec.from_bottom, rec.year)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(replace(rec, index=other))
     return out
 
 

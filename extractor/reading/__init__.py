@@ -1,7 +1,10 @@
 """Reading inputs into `Article`s: files, folders, JSON Lines, WARC, URLs and stdin.
 
 `iter_articles(inputs)` yields an `Article` or a `ReadError` per article, in input order, so
-one unreadable input never stops the rest. Each `source` is the input exactly as given.
+one unreadable input never stops the rest; nothing else ever comes out of it (an unexpected
+failure of a reader is a ReadError naming the input too). Each `source` is the input exactly
+as given. Every file is opened through `inputs` (regular files only, size and decompression
+caps, decoding that cannot raise); `Limits` sets the caps.
 """
 from __future__ import annotations
 
@@ -9,9 +12,15 @@ import io
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ..model import Article, ReadError
+from .fetch import fetch_url  # one URL for `cchc extract URL`: deadline, size cap, address rules
+from .inputs import (DEFAULT_LIMITS, Limits, ReadWarning, decode_text, display_name, gunzip, open_regular,
+                     read_capped, read_file, walk)
+
+__all__ = ["DEFAULT_LIMITS", "Limits", "ReadError", "ReadWarning", "iter_articles", "iter_path"]
 
 TEXT_EXT = (".txt",)
 HTML_EXT = (".html", ".htm", ".shtml")
@@ -21,40 +30,29 @@ KNOWN_EXT = TEXT_EXT + HTML_EXT + JSONL_EXT + WARC_EXT
 # annotation files that sit beside articles (e.g. corpus/gold/seeds.gold.jsonl) are not input
 SKIP_SUFFIXES = (".gold.jsonl",)
 
-USER_AGENT = "cchc/0.1 (+https://github.com/cchc-project/cchc; administrative-reform research)"
-
 
 def _decode_text(data: bytes, source: str) -> str:
-    if not data.strip():
-        raise ReadError(source, "empty file")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise ReadError(source, f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); "
-                                "convert it with iconv -f WINDOWS-1258 -t UTF-8 or save it as UTF-8") from None
+    return decode_text(data, source)
 
 
 def read_text_bytes(data: bytes, source: str, **meta) -> Article:
     from .text import read_text
 
-    return read_text(_decode_text(data, source), source, **meta)
+    return read_text(decode_text(data, source), source, **meta)
 
 
-def read_html_bytes(data: bytes, source: str, url: str | None = None) -> Article:
+def read_html_bytes(data: bytes, source: str, url: str | None = None, fetched_at: str | None = None,
+                    limits: Limits = DEFAULT_LIMITS) -> Article:
     if not data.strip():
         raise ReadError(source, "empty file")
     from .html import read_html
 
-    return read_html(data, source, url=url)
+    return read_html(data, source, url=url, fetched_at=fetched_at, limits=limits)
 
 
 def _sniff(data: bytes) -> str:
     head = data.lstrip()[:512].lower()
-    if head.startswith(b"{"):
+    if head.startswith((b"{", b"\xef\xbb\xbf{")):
         return "jsonl"
     if head.startswith(b"<") and (b"<html" in head or b"<!doctype" in head or b"<head" in head or b"<body" in head
                                   or b"<meta" in head or b"<div" in head or b"<p" in head):
@@ -64,107 +62,140 @@ def _sniff(data: bytes) -> str:
     return "text"
 
 
-def _read_bytes(data: bytes, source: str, kind: str, url: str | None = None) -> Iterator[Article | ReadError]:
+def _read_bytes(data: bytes, source: str, kind: str, url: str | None = None, fetched_at: str | None = None,
+                limits: Limits = DEFAULT_LIMITS) -> Iterator[Article | ReadError]:
     try:
+        if data[:2] == b"\x1f\x8b":
+            data = gunzip(data, source, limits)
+            kind = _sniff(data) if kind == "text" else kind
         if kind == "jsonl":
             from .jsonl import iter_jsonl
 
-            try:
-                stream = io.StringIO(data.decode("utf-8"))
-            except UnicodeDecodeError as e:
-                yield ReadError(source, f"not UTF-8 JSON Lines (offset {e.start})")
-                return
-            yield from iter_jsonl(stream, source)
+            yield from iter_jsonl(io.BytesIO(data), source, limits)
+        elif kind == "warc":
+            from .warc import iter_warc
+
+            yield from iter_warc(source, fileobj=io.BytesIO(data), limits=limits)
         elif kind == "html":
-            yield read_html_bytes(data, source, url=url)
+            yield read_html_bytes(data, source, url=url, fetched_at=fetched_at, limits=limits)
         else:
             yield read_text_bytes(data, source)
     except ReadError as e:
         yield e
 
 
-def fetch_url(url: str, timeout: float = 30.0) -> tuple[bytes, str]:
-    """Fetch one page (for `cchc extract URL`). Returns (body, final URL)."""
-    import gzip
-    import urllib.request
-
-    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - http(s) only, checked by caller
-        body = resp.read()
-        if resp.headers.get("Content-Encoding", "").lower() == "gzip":
-            body = gzip.decompress(body)
-        return body, resp.geturl()
+def _wanted(name: str) -> bool:
+    low = name.lower()
+    return low.endswith(KNOWN_EXT) and not low.endswith(SKIP_SUFFIXES)
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
-        for name in sorted(files):
-            low = name.lower()
-            if low.startswith(".") or low.endswith(SKIP_SUFFIXES):
-                continue
-            if low.endswith(KNOWN_EXT):
-                yield Path(root) / name
+def _walk(folder: str | os.PathLike) -> Iterator[Path]:
+    """The readable files under a folder, in reading order (what a progress meter counts)."""
+    for f in walk(folder, _wanted):
+        if not isinstance(f, ReadError):
+            yield f
 
 
-def iter_path(path: str) -> Iterator[Article | ReadError]:
-    """One file (any supported kind)."""
-    low = path.lower()
+def iter_path(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = None) -> Iterator[Article | ReadError]:
+    """One file (any supported kind). `source` names it (default: the path as text)."""
+    name = source or display_name(path)
+    low = name.lower()
     if low.endswith(JSONL_EXT):
         from .jsonl import read_jsonl
 
-        yield from read_jsonl(path)
+        yield from read_jsonl(path, limits, source=name)
         return
     if low.endswith(WARC_EXT):
-        try:
-            from .warc import iter_warc
-        except ImportError as e:  # pragma: no cover
-            yield ReadError(path, f"WARC support unavailable ({e})")
-            return
-        yield from iter_warc(path)
+        from .warc import iter_warc
+
+        yield from iter_warc(path, source=name, limits=limits)
         return
     try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        yield ReadError(path, e.strerror or str(e))
+        data = read_file(path, name, limits)
+    except ReadError as e:
+        yield e
         return
     if not data.strip():
-        yield ReadError(path, "empty file")
+        yield ReadError(name, "empty file")
         return
     kind = "html" if low.endswith(HTML_EXT) else "text" if low.endswith(TEXT_EXT) else _sniff(data)
-    yield from _read_bytes(data, path, kind)
+    yield from _read_bytes(data, name, kind, limits=limits)
 
 
-def iter_articles(inputs: Iterable[str], stdin=None) -> Iterator[Article | ReadError]:
+def _read_stdin(stdin, limits: Limits) -> Iterator[Article | ReadError]:
+    stream = stdin if stdin is not None else sys.stdin
+    if stream is None:  # started with stdin closed
+        yield ReadError("-", "no standard input (it is closed)")
+        return
+    if isinstance(stream, io.TextIOBase):
+        stream = stream.buffer
+    try:
+        data = read_capped(stream, "-", limits)
+    except ReadError as e:
+        yield e
+        return
+    except OSError as e:
+        yield ReadError("-", f"cannot read stdin ({e.strerror or e})")
+        return
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    if not data.strip():
+        yield ReadError("-", "empty input on stdin")
+        return
+    yield from _read_bytes(data, "-", _sniff(data), limits=limits)
+
+
+def _one_input(inp: str | os.PathLike, stdin, limits: Limits) -> Iterator[Article | ReadError]:
+    if isinstance(inp, str) and inp == "-":
+        yield from _read_stdin(stdin, limits)
+        return
+    if isinstance(inp, str) and inp.startswith(("http://", "https://")):
+        fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        try:
+            body, final = fetch_url(inp)
+        except Exception as e:  # network errors of every kind: one line, go on
+            yield ReadError(inp, f"fetch failed ({e.__class__.__name__}: {e})")
+            return
+        yield from _read_bytes(body, inp, "html" if _sniff(body) != "text" else "text", url=final,
+                               fetched_at=fetched_at, limits=limits)
+        return
+    name = display_name(inp)
+    try:
+        is_dir = os.path.isdir(inp)
+    except (OSError, ValueError) as e:  # a NUL in the name, a name too long
+        yield ReadError(name, f"not a usable path ({e})")
+        return
+    if is_dir:
+        found = False
+        for f in walk(inp, _wanted):
+            if isinstance(f, ReadError):
+                yield f
+                continue
+            found = True
+            yield from iter_path(str(f), limits)
+        if not found:
+            yield ReadError(name, "folder holds no readable files (.txt, .html, .jsonl, .warc)")
+    elif os.path.lexists(inp):
+        yield from iter_path(os.fspath(inp), limits, source=name)
+    else:
+        yield ReadError(name, "no such file or folder")
+
+
+def iter_articles(inputs: Iterable[str | os.PathLike], stdin=None, limits: Limits | None = None
+                  ) -> Iterator[Article | ReadError]:
     """Every article of every input, in order; errors are yielded, never raised."""
+    limits = limits or DEFAULT_LIMITS
     for inp in inputs:
-        if inp == "-":
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            data = stream.read()
-            if isinstance(data, str):
-                data = data.encode("utf-8")
-            if not data.strip():
-                yield ReadError("-", "empty input on stdin")
-                continue
-            yield from _read_bytes(data, "-", _sniff(data))
-        elif inp.startswith(("http://", "https://")):
-            try:
-                body, final = fetch_url(inp)
-            except Exception as e:  # network errors of every kind: one line, go on
-                yield ReadError(inp, f"fetch failed ({e.__class__.__name__}: {e})")
-                continue
-            yield from _read_bytes(body, inp, "html" if _sniff(body) != "text" else "text", url=final)
-        else:
-            p = Path(inp)
-            if p.is_dir():
-                found = False
-                for f in _walk(p):
-                    found = True
-                    yield from iter_path(str(f))
-                if not found:
-                    yield ReadError(inp, "folder holds no readable files (.txt, .html, .jsonl, .warc)")
-            elif p.exists():
-                yield from iter_path(inp)
-            else:
-                yield ReadError(inp, "no such file or folder")
+        where = display_name(inp) if isinstance(inp, (str, os.PathLike)) else repr(inp)
+        try:
+            for item in _one_input(inp, stdin, limits):
+                if isinstance(item, Article) and item.extra.get("warnings"):
+                    # what a reader repaired or ignored in an article it still read
+                    yield ReadWarning(item.source, "; ".join(item.extra.pop("warnings")) + " (the article is read)")
+                yield item
+        except ReadError as e:
+            yield e
+        except (MemoryError, RecursionError) as e:
+            yield ReadError(where, f"too large or too deeply nested to read ({e.__class__.__name__}): skipped")
+        except Exception as e:  # noqa: BLE001 - a reader bug must not cost the other inputs
+            yield ReadError(where, f"unreadable ({e.__class__.__name__}: {e}); the other inputs are still read")

@@ -71,11 +71,18 @@ def find_date(text: str) -> FoundDate | None:
     return FoundDate(iso, m.start(), m.end()) if iso else None
 
 
-def parse_date(value: str | None) -> str | None:
-    """Any date string a page or feed carries -> ISO 8601 (date or datetime), else None."""
-    if not value:
+def parse_date(value: str | None, relative_to: str | datetime | None = None) -> str | None:
+    """Any date string a page or feed carries -> ISO 8601 (date or datetime), else None.
+
+    A relative date ("3 giờ trước", "hôm qua", "2 ngày trước") is resolved against
+    `relative_to`, the time the page was fetched, and is None when that is not known: the
+    run's own clock never decides a date, so reading the same input twice gives the same
+    result. A date missing its year ("15 tháng 6") is None for the same reason."""
+    if not value or not isinstance(value, str):
         return None
-    value = str(value).strip()
+    value = value.strip()
+    if not value or len(value) > 200:
+        return None
     m = _ISO.match(value)
     if m:
         g = m.groupdict()
@@ -83,17 +90,50 @@ def parse_date(value: str | None) -> str | None:
     if regex.match(r"^[A-Z][a-z]{2},\s+\d", value):  # RFC 2822 (RSS, JSONL `published`)
         try:
             return parsedate_to_datetime(value).isoformat()
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             pass
     found = find_date(value)
     if found:
         return found.iso
-    try:  # last resort: dateparser, Vietnamese, day first
-        import dateparser  # noqa: PLC0415
+    return _dateparser(value, relative_to)
+
+
+def _fetch_time(value: str | datetime | None) -> datetime | None:
+    """The fetch time as a naive Vietnam-time datetime (what dateparser's RELATIVE_BASE wants)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        iso = parse_date(value)
+        if not iso or "T" not in iso:
+            return None
+        value = datetime.fromisoformat(iso)
+    if value.tzinfo is not None:
+        value = value.astimezone(VN_TZ).replace(tzinfo=None)
+    return value
+
+
+def _dateparser(value: str, relative_to: str | datetime | None) -> str | None:
+    """dateparser, Vietnamese, day first: absolute dates with a day, month and year only, then
+    (when the fetch time is known) relative ones against it."""
+    try:
+        from dateparser.date import DateDataParser  # noqa: PLC0415
 
         # a date line with no year ("Thứ Hai, 10/3") never gets the current year
-        dt = dateparser.parse(value, languages=["vi"], settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first",
-                                                                 "REQUIRE_PARTS": ["day", "month", "year"]})
-    except Exception:  # pragma: no cover
-        dt = None
-    return dt.isoformat() if dt else None
+        settings = {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"],
+                    "PARSERS": ["timestamp", "custom-formats", "absolute-time"]}
+        data = DateDataParser(languages=["vi"], settings=settings).get_date_data(value)
+        if data.date_obj is not None:
+            return data.date_obj.isoformat()
+        base = _fetch_time(relative_to)
+        if base is None:
+            return None
+        settings = {"DATE_ORDER": "DMY", "PARSERS": ["relative-time"], "RELATIVE_BASE": base, "RETURN_TIME_AS_PERIOD": True}
+        data = DateDataParser(languages=["vi"], settings=settings).get_date_data(value)
+    except Exception:  # noqa: BLE001 - dateparser on odd input: no date, never a crash  # pragma: no cover
+        return None
+    dt = data.date_obj
+    if dt is None:
+        return None
+    if data.period == "time":  # "3 giờ trước": a moment
+        return dt.replace(microsecond=0, tzinfo=VN_TZ).isoformat()
+    return dt.date().isoformat()  # "hôm qua", "2 ngày trước": a day

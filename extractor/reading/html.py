@@ -8,8 +8,9 @@ would otherwise lose its content in lxml.
 """
 from __future__ import annotations
 
-import gzip
+import codecs
 import json
+import logging
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +20,12 @@ import regex
 from ..model import Article, ReadError
 from ..normalize import normalize_text
 from .dates import parse_date
+from .inputs import DEFAULT_LIMITS, Limits, bom_encoding, clean_text, gunzip, nul_offset
+
+# trafilatura and its helpers log through `logging`; with no handler configured Python prints
+# their warnings on stderr (one line per odd page). cchc reports problems itself.
+for _name in ("trafilatura", "htmldate", "courlan", "justext"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 _CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", regex.I)
 _STRAY_ROOT = regex.compile(r"^\s*(?:<!DOCTYPE[^>]*>\s*)?<html\b[^>]*>\s*</html>\s*", regex.I)
@@ -30,60 +37,170 @@ _JUNK_TEXT = regex.compile(r"^(?:Chia sẻ|Từ khóa|Tags?|BÌNH LUẬN|Bình l
 NEWS_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting", "WebPage"}
 
 
-def decode(data: bytes | str, source: str) -> str:
-    """Bytes as the page declares them; gzip bodies are unpacked; undecodable is an error."""
+# codecs a page may not choose: they turn escape sequences in the bytes into arbitrary text
+_UNSAFE_CODECS = {"unicode_escape", "raw_unicode_escape", "utf_7", "punycode", "idna", "undefined"}
+
+
+def _codec(declared: str | None) -> str | None:
+    """The Python codec of a declared charset, or None when Python has no such (text) codec."""
+    if not declared:
+        return None
+    try:
+        info = codecs.lookup(declared)
+    except LookupError:
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name.replace("-", "_") in _UNSAFE_CODECS:
+        return None
+    if info.name.startswith(("utf-16", "utf-32")):  # a declaration we could read in ASCII is no UTF-16
+        return "utf-8"  # (browsers do the same)
+    return info.name
+
+
+def decode(data: bytes | str, source: str, limits: Limits = DEFAULT_LIMITS, warnings: list[str] | None = None) -> str:
+    """Bytes as the page declares them; gzip bodies are unpacked (under the caps); a page that
+    cannot be decoded is a ReadError, and so is a charset cchc does not know unless the bytes
+    are plain UTF-8 anyway (then the unknown charset is reported in `warnings`). The text that
+    comes out is safe to store and print."""
     if isinstance(data, str):
-        return data
+        return clean_text(data, controls=True)[0]
     if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as e:
-            raise ReadError(source, f"broken gzip body ({e})") from None
+        data = gunzip(data, source, limits)
+    if len(data) > limits.max_size:
+        raise ReadError(source, limits.too_big(len(data), "page"))
     if not data.strip():
         raise ReadError(source, "empty page")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+    bom = bom_encoding(data)
+    if bom:
+        try:
+            return clean_text(data.decode(bom), controls=True)[0]
+        except UnicodeDecodeError as e:
+            raise ReadError(source, f"not valid {bom.upper()} although it starts with its byte-order mark "
+                                    f"({e.reason} at offset {e.start})") from None
+    at = nul_offset(data)
+    if at is not None and data.count(b"\0", 0, 65536) > 16:
+        raise ReadError(source, f"a binary file, not a page (NUL bytes from offset {at})")
     m = _CHARSET.search(data[:4096])
     declared = m.group(1).decode("ascii", "ignore").lower() if m else None
-    for enc in [e for e in (declared, "utf-8") if e]:
+    codec = _codec(declared)
+    for enc in [e for e in (codec, "utf-8") if e]:
         try:
-            return data.decode(enc)
-        except (LookupError, UnicodeDecodeError):
+            text = clean_text(data.decode(enc), controls=True)[0]
+        except UnicodeDecodeError:
             continue
+        if declared and not codec and warnings is not None:
+            warnings.append(f"declares charset {declared[:40]!r}, which cchc does not know: read as UTF-8")
+        return text
+    if declared and not codec:
+        raise ReadError(source, f"declares charset {declared!r}, which cchc cannot decode (the page is not UTF-8 "
+                                "either); convert it to UTF-8 first")
+    if declared:
+        raise ReadError(source, f"cannot decode the page: not {declared} as it declares, nor UTF-8")
     try:  # legacy Vietnamese pages that declare nothing
-        return data.decode("windows-1258")
+        return clean_text(data.decode("windows-1258"), controls=True)[0]
     except UnicodeDecodeError:
-        raise ReadError(source, f"cannot decode the page (declared charset {declared or 'none'})") from None
+        raise ReadError(source, "cannot decode the page (no charset declared; not UTF-8 nor windows-1258)") from None
 
 
-def _json_ld(doc) -> dict[str, Any]:
+_KIND = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object", type(None): "null"}
+
+
+def _str(v: Any) -> str | None:
+    """A JSON-LD value as text: a string, the first string of a list, or an object's name;
+    anything else (a number, null, a nested structure) is None."""
+    if isinstance(v, list):
+        v = next((x for x in v if isinstance(x, (str, dict))), None)
+    if isinstance(v, dict):
+        v = v.get("name") if isinstance(v.get("name"), str) else v.get("@id")
+    if not isinstance(v, str) or not v.strip():
+        return None
+    return clean_text(v, controls=True)[0].strip()[:2000] or None
+
+
+_SCALAR = (bool, int, float)
+
+
+def _field(it: dict, key: str, warnings: list[str]) -> str | None:
+    """`it[key]` as text; a value of a type that cannot be text (a number, a list of numbers,
+    an object whose name is a number) is ignored with a warning. Empty values, and objects
+    without a name, are simply empty: the web is full of them."""
+    v = it.get(key)
+    got = _str(v)
+    inner = v.get("name", v.get("@id")) if isinstance(v, dict) else None
+    if got is None and (isinstance(v, _SCALAR) or isinstance(inner, (*_SCALAR, list, dict))
+                        or (isinstance(v, list) and v and all(isinstance(x, _SCALAR) for x in v))):
+        warnings.append(f"JSON-LD `{key}` is {_KIND.get(type(v), type(v).__name__)} "
+                        f"{json.dumps(v)[:40]}, not text: ignored")
+    return got
+
+
+def _types(it: dict, warnings: list[str]) -> set[str]:
+    t = it.get("@type")
+    if t is not None and not isinstance(t, (str, list)):
+        warnings.append(f"JSON-LD `@type` is {_KIND.get(type(t), type(t).__name__)}: ignored")
+    return {x for x in (t if isinstance(t, list) else [t]) if isinstance(x, str)}
+
+
+def _ld_items(data: Any, warnings: list[str]) -> list[dict]:
+    """The objects of one JSON-LD block: a list, a @graph, or the object itself."""
+    if isinstance(data, list):
+        return [x for x in data if isinstance(x, dict)]
+    if isinstance(data, dict):
+        graph = data.get("@graph")
+        if isinstance(graph, list):
+            return [x for x in graph if isinstance(x, dict)]
+        if isinstance(graph, dict):
+            return [graph]
+        if graph is not None:
+            warnings.append(f"JSON-LD `@graph` is {_KIND.get(type(graph), type(graph).__name__)}: ignored")
+        return [data]
+    return []
+
+
+def _json_ld(doc, warnings: list[str]) -> dict[str, Any]:
+    """Title, date, author and URL from the page's JSON-LD news object. Blocks that are not
+    JSON are ignored (common on the web); values of the wrong type are ignored field by field
+    and reported in `warnings`, and so is JSON nested too deeply to read."""
     best: dict[str, Any] = {}
+    found: list[str] = []
     for el in doc.xpath("//script[@type='application/ld+json']"):
         try:
             data = json.loads(el.text or "")
+        except RecursionError:
+            warnings.append("JSON-LD nested too deeply: ignored")
+            continue
         except ValueError:
             continue
-        items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
-        for it in items:
-            if not isinstance(it, dict):
-                continue
-            t = it.get("@type")
-            types = set(t) if isinstance(t, list) else {t}
-            if types & NEWS_TYPES and (it.get("headline") or it.get("datePublished") or it.get("name")):
+        for it in _ld_items(data, found):
+            types = _types(it, found)
+            if types & NEWS_TYPES and (_str(it.get("headline")) or _str(it.get("datePublished")) or _str(it.get("name"))):
                 if best and "WebPage" in types:
                     continue
                 best = it
     if not best:
+        warnings.extend(dict.fromkeys(found))
         return {}
-    author = best.get("author")
-    if isinstance(author, list):
-        author = author[0] if author else None
-    if isinstance(author, dict):
-        author = author.get("name")
+    url_v = best.get("url")
+    url = _url(_field(best, "url", found))
+    if url_v is not None and isinstance(url_v, str) and url is None and url_v.strip():
+        found.append("JSON-LD `url` is not an http(s) URL: ignored")
     page = best.get("mainEntityOfPage")
-    url = best.get("url") or (page.get("@id") if isinstance(page, dict) else page if isinstance(page, str) else None)
-    return {"title": best.get("headline") or best.get("name"), "published": best.get("datePublished"),
-            "author": author if isinstance(author, str) else None, "url": url}
+    url = url or _url(_str(page))
+    out = {"title": _field(best, "headline", found) or _str(best.get("name")),
+           "published": _field(best, "datePublished", found), "author": _field(best, "author", found), "url": url}
+    warnings.extend(dict.fromkeys(found))
+    return out
+
+
+def _url(v: str | None) -> str | None:
+    """An absolute http(s) URL, or None (a page may declare anything)."""
+    if not v or len(v) > 2000 or not v.lower().startswith(("http://", "https://")):
+        return None
+    try:
+        parts = urlsplit(v)
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        return None
+    return v if parts.hostname else None
 
 
 def _meta(doc) -> dict[str, Any]:
@@ -136,14 +253,29 @@ def _body_text(el) -> list[str]:
     return paras
 
 
-def read_html(data: bytes | str, source: str, url: str | None = None, site_entry=None) -> Article:
+def read_html(data: bytes | str, source: str, url: str | None = None, site_entry=None, fetched_at: str | None = None,
+              limits: Limits = DEFAULT_LIMITS) -> Article:
     """Read one page. `site_entry` (a registry Source) overrides the lookup by URL, for a site
-    served from another address (a mirror, a test server)."""
+    served from another address (a mirror, a test server). `fetched_at` (ISO 8601) is when the
+    page was fetched: a relative date on it ("3 giờ trước", "hôm qua") is resolved against
+    that time, and is left empty when the time is not known."""
+    try:
+        return _read_html(data, source, url, site_entry, fetched_at, limits)
+    except ReadError:
+        raise
+    except RecursionError:
+        raise ReadError(source, "markup or JSON-LD nested too deeply: page skipped") from None
+    except Exception as e:  # noqa: BLE001 - a page lxml or trafilatura chokes on: named, never raised
+        raise ReadError(source, f"unreadable page ({e.__class__.__name__}: {e})") from None
+
+
+def _read_html(data, source, url, site_entry, fetched_at, limits) -> Article:
     import lxml.html
 
     from ..sources import source_for_url
 
-    html = decode(data, source)
+    warnings: list[str] = []
+    html = decode(data, source, limits, warnings)
     html = _STRAY_ROOT.sub("", html, count=1)
     if not regex.search(r"<(?:body|p|div|article)\b", html, regex.I):
         raise ReadError(source, "not an HTML page (no body)")
@@ -151,10 +283,10 @@ def read_html(data: bytes | str, source: str, url: str | None = None, site_entry
         doc = lxml.html.document_fromstring(html)
     except Exception as e:  # lxml's own errors on truncated markup
         raise ReadError(source, f"unparseable HTML ({e.__class__.__name__}: {e})") from None
-    ld, meta = _json_ld(doc), _meta(doc)
-    page_url = url or ld.get("url") or meta.get("url")
-    src = site_entry or source_for_url(page_url)
-    if src is not None and page_url and src.article_url and not src.is_article_url(page_url) \
+    ld, meta = _json_ld(doc, warnings), _meta(doc)
+    page_url = url or ld.get("url") or _url(meta.get("url"))
+    src = site_entry or (source_for_url(page_url) if _url(page_url) else None)
+    if src is not None and _url(page_url) and src.article_url and not src.is_article_url(page_url) \
             and not (ld.get("published") or meta.get("published")):
         raise ReadError(source, f"a listing or section page of {src.name}, not an article ({page_url})")
     for el in doc.xpath("//*[self::%s]" % " or self::".join(_JUNK)):
@@ -167,7 +299,7 @@ def read_html(data: bytes | str, source: str, url: str | None = None, site_entry
     title = ld.get("title") or meta.get("title")
     published = ld.get("published") or meta.get("published")
     author = ld.get("author") or meta.get("author")
-    site = (src.site if src else None) or meta.get("site") or (urlsplit(page_url).hostname if page_url else None)
+    site = (src.site if src else None) or meta.get("site") or (urlsplit(page_url).hostname if _url(page_url) else None)
     if author and site and author.strip().lower() in (site.lower(), (meta.get("site") or "").lower()):
         author = None  # "Báo Lào Cai điện tử" is the publisher, not the byline
     # registry selectors
@@ -176,8 +308,9 @@ def read_html(data: bytes | str, source: str, url: str | None = None, site_entry
         title = _text(els[0]) if els else None
     if sel.get("date"):
         els = _select(doc, sel["date"])
-        found = parse_date(_text(els[0])) if els else None
-        if found and (not published or (len(str(parse_date(published) or "")) <= 10 and found[:10] == str(parse_date(published))[:10])):
+        found = parse_date(_text(els[0]), fetched_at) if els else None
+        declared = parse_date(published, fetched_at)
+        if found and (not declared or (len(declared) <= 10 and found[:10] == declared[:10])):
             published = found
     if sel.get("author"):
         els = _select(doc, sel["author"])
@@ -195,9 +328,9 @@ def read_html(data: bytes | str, source: str, url: str | None = None, site_entry
             if p not in paras:
                 paras.append(p)
     else:
-        paras = _trafilatura(html, page_url, paras)
+        paras = _trafilatura(html, _url(page_url), paras)
         if not title or not published:
-            tm = _trafilatura_meta(html, page_url)
+            tm = _trafilatura_meta(html, _url(page_url))
             title = title or tm.get("title")
             published = published or tm.get("date")
             author = author or tm.get("author")
@@ -214,9 +347,9 @@ def read_html(data: bytes | str, source: str, url: str | None = None, site_entry
         raise ReadError(source, "no article text found (a listing, an index or an empty page?)")
     if title:
         title = normalize_text(regex.sub(r"\s+", " ", title)).strip()
-    return Article(source=source, text=text, title=title or None, published=parse_date(published),
+    return Article(source=source, text=text, title=title or None, published=parse_date(published, fetched_at),
                    author=normalize_text(author).strip() if author else None, url=page_url, site=site,
-                   province=src.province if src else None)
+                   province=src.province if src else None, extra={"warnings": warnings} if warnings else {})
 
 
 def _trafilatura(html: str, url: str | None, lead: list[str]) -> list[str]:

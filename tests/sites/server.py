@@ -1,8 +1,8 @@
 """Realistic local news sites for the crawler tests, served on 127.0.0.1.
 
 `SiteServer(site)` serves a `Site` (pages by path, plus behaviours: robots.txt, gzip,
-redirects, 500s that recover, a page that never answers, a 50 MB page) from a real threaded
-HTTP server and logs every request it gets, with its time.
+redirects, 500s that recover, a page that never answers, a 50 MB page, answers sent exactly as
+given) from a real threaded HTTP server and logs every request it gets, with its time.
 """
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ class Site:
     fail_first: dict[str, int] = field(default_factory=dict)        # path -> 500s before it works
     hang: set[str] = field(default_factory=set)                     # paths that never answer
     huge: dict[str, int] = field(default_factory=dict)              # path -> bytes of a giant page
+    lenient_query: bool = False   # like most CMSs: a page asked for with unknown parameters is served anyway
+    raw: dict[str, tuple[int, list, bytes]] = field(default_factory=dict)  # path -> (status, headers, body) as is
 
 
 class SiteServer:
@@ -51,6 +53,18 @@ class SiteServer:
                     server.log.append((time.monotonic(), path, 0))
                 if path == "/robots.txt":
                     return self._send(200, s.robots.encode(), "text/plain; charset=utf-8")
+                if path in s.raw:
+                    status, headers, body = s.raw[path]
+                    self.send_response(status)
+                    for k, v in headers:
+                        self.send_header(k, v)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    try:
+                        self.wfile.write(body)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass
+                    return None
                 if path in s.redirects:
                     self.send_response(301)
                     self.send_header("Location", s.redirects[path])
@@ -83,6 +97,8 @@ class SiteServer:
                 if left:
                     return self._send(500, b"<html><body>Server error</body></html>", "text/html")
                 body = s.pages.get(path)
+                if body is None and s.lenient_query and "?" in path:
+                    body = s.pages.get(path.split("?", 1)[0])
                 if body is None:
                     return self._send(404, b"<html><body>Not found</body></html>", "text/html")
                 return self._send(200, body, s.content_type.get(path, "text/html; charset=utf-8"))
