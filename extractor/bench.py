@@ -223,16 +223,12 @@ def startup(text_file: str, repeat: int = 3) -> float:
 
 def pass_rate(path: Path, limit: int | None = None) -> tuple[int, int]:
     """(articles, how many pass the prefilter) of a JSON Lines corpus, read as cchc reads it."""
-    from .parallel import _parse_lines, _raw_lines
+    from .model import Article
+    from .reading import iter_articles
+    from .relevance import is_relevant
 
-    lines = [x[1] for x in itertools.islice(_raw_lines(str(path)), limit) if not isinstance(x, Exception)]
-    n = kept = 0
-    for item in _parse_lines(str(path), 1, lines, only_relevant=True):
-        if isinstance(item, Exception):
-            continue
-        n += 1
-        kept += item is not None
-    return n, kept
+    arts = [a for a in itertools.islice(iter_articles([str(path)]), limit) if isinstance(a, Article)]
+    return len(arts), sum(1 for a in arts if is_relevant(a))
 
 
 def trafilatura_alone(pages: list[bytes], rounds: int) -> float:

@@ -120,9 +120,9 @@ def test_cli_only_relevant_writes_only_what_the_prefilter_keeps():
     assert summary.startswith("cchc: 59 articles, 296 dropped by the prefilter, "), summary
 
 
-def test_jsonl_slices_keep_line_numbers_and_order(tmp_path):
-    """A JSON Lines file is read in slices by the workers: bad lines are named by their real
-    line number, in order, for any number of workers."""
+def test_jsonl_line_numbers_and_order_for_any_jobs(tmp_path):
+    """Bad lines of a JSON Lines file (plain or gzipped) are named by their real line number,
+    in order, the same for any number of workers, with or without --only-relevant."""
     lines = (SAMPLE.read_text(encoding="utf-8").splitlines()[:120]
              + REFORM.read_text(encoding="utf-8").splitlines()[:20])
     lines[7] = "{not json"
