@@ -65,11 +65,12 @@ def _item_slices(items: Iterable[Article | ReadError | None], n: int) -> Iterato
 def _read(inputs: Iterable[str], limits, only_relevant: bool) -> Iterator[Article | ReadError | None]:
     """The articles of `inputs` as the readers give them (every size cap and check of
     reading/); with `only_relevant`, None in place of an article the prefilter drops, which
-    then never travels to a worker."""
+    then never travels to a worker (a JSON line is asked before its article is built)."""
     from .reading import iter_articles
-    from .relevance import is_relevant
+    from .relevance import is_relevant, relevant
 
-    for item in iter_articles(inputs, limits=limits) if limits is not None else iter_articles(inputs):
+    keep = relevant if only_relevant else None
+    for item in iter_articles(inputs, limits=limits, keep=keep):
         if only_relevant and isinstance(item, Article) and not is_relevant(item):
             yield None
         else:
