@@ -122,6 +122,8 @@ def communes(province_code: str) -> dict[str, list[Unit]]:
         if district is None:
             continue
         for w in wards.values():
+            if not isinstance(w.get("ward"), str) or not isinstance(w.get("wardShort"), str):
+                continue  # a gap in vietnamadminunits' table (NaN where a name should be)
             kind = w.get("wardType")
             kind = kind if isinstance(kind, str) else w["ward"].rsplit(" ", 1)[0]
             u = Unit(kind, w["ward"], w["wardShort"], prov.short, w["wardCode"], prov.code, district.code, "commune")

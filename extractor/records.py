@@ -219,11 +219,13 @@ class Check(Span):
     table = "checks"
 
     check: str = col(TEXT, "rate, sum, target or conflict")
-    status: str = col(TEXT, "ok, rounding or mismatch")
+    status: str = col(TEXT, "ok, rounding or mismatch; unchecked when the structure is there but a part is missing")
     figures: list[str] = col(LIST, "ids of the figures it rests on")
     expected: Any = col(JSON, "what the figures give")
     reported: Any = col(JSON, "what the article states (for a conflict, the values reported)")
-    message: str = col(TEXT, "one sentence a person can act on")
+    message: str = col(TEXT, "one sentence a person can act on (\"not checked: …\" when unchecked)")
+    reason: str | None = col(TEXT, "why the check applied: which figures belong together and what says so")
+    reported_figure: str | None = col(TEXT, "id of the figure whose stated value the check is about")
 
 
 KINDS: dict[str, type[Record]] = {c.kind: c for c in (Article, Figure, Official, Award, Document, Ranking, Check)}
