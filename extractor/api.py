@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .model import Article, ReadError
 from .normalize import normalize_text
-from .pipeline import extract_article, extract_each, safe_extract
+from .pipeline import extract_article, safe_extract
 
 __all__ = ["extract_paths", "extract_text", "safe_extract"]
 
@@ -45,22 +45,19 @@ def _paths(inputs: Any) -> list[str | os.PathLike]:
     return paths
 
 
-def extract_paths(inputs: str | os.PathLike | Iterable[str | os.PathLike], jobs: int = 1, limits: Limits | None = None
-                  ) -> Iterator[list[dict[str, Any]] | ReadError]:
+def extract_paths(inputs: str | os.PathLike | Iterable[str | os.PathLike], jobs: int = 1, limits: Limits | None = None,
+                  only_relevant: bool = False) -> Iterator[list[dict[str, Any]] | ReadError]:
     """Records of every article of every input, in input order; a ReadError per bad input.
 
     `inputs` is one path, URL or "-" (stdin), or a list of them; anything else is a TypeError
-    at once. `limits` (reading.Limits) sets the size and decompression caps."""
-    return _extract_paths(_paths(inputs), jobs, limits)
+    at once. `limits` (reading.Limits) sets the size and decompression caps. `jobs` worker
+    processes share the extraction (the output is the same for any number, see parallel.py);
+    with `only_relevant`, an article the reform prefilter drops gives `[]`."""
+    return _extract_paths(_paths(inputs), jobs, limits, only_relevant)
 
 
-def _extract_paths(inputs: list, jobs: int, limits: Limits | None) -> Iterator[list[dict[str, Any]] | ReadError]:
-    from .reading import iter_articles
+def _extract_paths(inputs: list, jobs: int, limits: Limits | None,
+                   only_relevant: bool) -> Iterator[list[dict[str, Any]] | ReadError]:
+    from .parallel import extract_inputs
 
-    items = iter_articles(inputs, limits=limits)
-    if jobs and jobs > 1:
-        from .parallel import extract_many
-
-        yield from extract_many(items, jobs)
-        return
-    yield from extract_each(items)
+    yield from extract_inputs(inputs, jobs=max(1, jobs or 1), only_relevant=only_relevant, limits=limits)

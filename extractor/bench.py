@@ -86,20 +86,30 @@ def profile(lines: list[str], name: str, timer: Timer) -> dict[str, float]:
     for c in ctxs:
         c.sentences  # noqa: B018 - the NLP stage, cached on the context
     timer.add(f"{name}: NLP (sentences)", _clock() - t0, len(ctxs))
+    failed: set[int] = set()  # articles a stage raised on (safe_extract would report them): left out
+
+    def run(stage, c):
+        try:
+            return stage(c)
+        except Exception:  # noqa: BLE001 - a bug in one article must not stop the measurement
+            failed.add(id(c))
+            return []
+
     for stage_name, stage in stages():
         t0 = _clock()
         for c in ctxs:
-            if stage is check_article:
+            if stage is check_article or id(c) in failed:
                 continue
-            c.records.extend(stage(c))
+            c.records.extend(run(stage, c))
         if stage is not check_article:
             timer.add(f"{name}: {stage_name}", _clock() - t0, len(ctxs))
     t0 = _clock()
     for c in ctxs:
-        c.records.extend(check_article(c))
+        if id(c) not in failed:
+            c.records.extend(run(check_article, c))
     timer.add(f"{name}: checks", _clock() - t0, len(ctxs))
     total = sum(v for k, v in timer.t.items() if k.startswith(name + ":"))
-    return {"articles": len(arts), "relevant": len(relevant), "seconds": total,
+    return {"articles": len(arts), "relevant": len(relevant), "seconds": total, "failed": len(failed),
             "records": sum(len(c.records) for c in ctxs)}
 
 
@@ -150,3 +160,84 @@ def memory_flat(path: Path, total: int, every: int) -> Iterator[tuple[int, float
                     yield n, rss_mb()
                 if n >= total:
                     return
+
+
+# --- the command as a user runs it: CPU of a child process, marginal over a doubled input -----
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str) -> tuple[float, float, bytes]:
+    """(CPU seconds of `python -m extractor.cli ARGS…` and every process it waited for, wall
+    seconds, stdout) — the code measured is this checkout's (PYTHONPATH), whatever is installed."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(PACKAGE_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "extractor.cli", *args], capture_output=True, env=env, check=False)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):  # 1: some input failed and was named, the rest was extracted
+        raise RuntimeError(f"cchc {' '.join(args)} failed: {done.stderr.decode(errors='replace')[-500:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall, done.stdout
+
+
+def write_lines(path: Path, lines: list[str], times: int = 1) -> Path:
+    """`lines` (JSON Lines) written `times` over, gzipped when the name ends in .gz."""
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "wt", encoding="utf-8") as f:
+        for _ in range(times):
+            for ln in lines:
+                f.write(ln.rstrip("\n") + "\n")
+    return path
+
+
+def marginal(one: str, two: str, n: int, *args: str, repeat: int = 1) -> tuple[float, float]:
+    """Articles per CPU second of `cchc extract` on the second half of a doubled input: `one`
+    holds `n` articles, `two` the same twice, so start-up and warm-up cancel out. Returns
+    (rate, CPU seconds of the single input); the least CPU of `repeat` runs each."""
+    c1 = min(run_cli("extract", one, "-q", *args)[0] for _ in range(repeat))
+    c2 = min(run_cli("extract", two, "-q", *args)[0] for _ in range(repeat))
+    return n / max(c2 - c1, 1e-9), c1
+
+
+def jobs_wall(path: str, *args: str, repeat: int = 1) -> tuple[float, float, bool]:
+    """(wall seconds with --jobs 1, with --jobs 2, the two outputs byte-identical)."""
+    w1 = w2 = float("inf")
+    same = True
+    for _ in range(repeat):
+        _, a, out1 = run_cli("extract", path, "-q", "--jobs", "1", *args)
+        _, b, out2 = run_cli("extract", path, "-q", "--jobs", "2", *args)
+        w1, w2, same = min(w1, a), min(w2, b), same and out1 == out2
+    return w1, w2, same
+
+
+def startup(text_file: str, repeat: int = 3) -> float:
+    """CPU seconds of `cchc extract` of one text, start to finish (the least of `repeat`)."""
+    return min(run_cli("extract", text_file, "-q")[0] for _ in range(repeat))
+
+
+def pass_rate(path: Path, limit: int | None = None) -> tuple[int, int]:
+    """(articles, how many pass the prefilter) of a JSON Lines corpus, read as cchc reads it."""
+    from .model import Article
+    from .reading import iter_articles
+    from .relevance import is_relevant
+
+    arts = [a for a in itertools.islice(iter_articles([str(path)]), limit) if isinstance(a, Article)]
+    return len(arts), sum(1 for a in arts if is_relevant(a))
+
+
+def trafilatura_alone(pages: list[bytes], rounds: int) -> float:
+    """Pages per CPU second of trafilatura.extract on saved pages (the reference reader)."""
+    import trafilatura
+
+    trafilatura.extract(pages[0])  # warm up
+    t0 = _clock()
+    for _ in range(rounds):
+        for p in pages:
+            trafilatura.extract(p)
+    return rounds * len(pages) / (_clock() - t0)

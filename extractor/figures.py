@@ -6,6 +6,7 @@ the rules. A number no rule explains is kept as `other`, never guessed.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,6 +18,8 @@ from .periods import Periods, period_source, period_year
 from .records import Figure
 
 _CLAUSE_END = regex.compile(r"[;.](?:\s|$)")
+_RIGHT_REACH = 500  # a `right` cue is anchored at the unit: no cue reads further than this
+_YEAR4 = regex.compile(r"\d{4}")
 _OPEN_PAREN = regex.compile(r"\s*\(\s*")
 
 
@@ -89,6 +92,18 @@ def _part(name: str) -> regex.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _rule_sets() -> tuple[list[Rule], list[Rule], dict[str, list[Rule]]]:
+    """The index rules, the vetoes, and the other rules by the unit class they label (in
+    file order): a quantity is tried against the rules of its unit only."""
+    all_rules = _rules().rules
+    plain = [r for r in all_rules if not r.index_metric and r.veto is None]
+    by_class: dict[str, list[Rule]] = {}
+    for cls in {c for r in plain for c in r.units}:
+        by_class[cls] = [r for r in plain if cls in r.units]
+    return [r for r in all_rules if r.index_metric], [r for r in all_rules if r.veto is not None], by_class
+
+
+@lru_cache(maxsize=1)
 def _delta_up() -> regex.Pattern:
     return compile_pattern("{delta_up}")
 
@@ -116,14 +131,22 @@ class Labelled:
     about: int | None = None   # index of the count a derived rate qualifies
 
 
-def _applies(rule: Rule, q: Quantity, sentence: str, delta: str | None, sentence_left: str = "") -> bool:
+def _applies(rule: Rule, q: Quantity, sentence: str, delta: str | None, sentence_left="",
+             seen: dict | None = None) -> bool:
+    """`seen` remembers, for one sentence, whether each rule's `requires` is in it;
+    `sentence_left` may be a `_Lazy` slice."""
     if q.unit_class not in rule.units:
         return False
     if rule.unit_text is not None and not rule.unit_text.search(q.unit_text or ""):
         return False
-    if rule.requires is not None and not rule.requires.search(sentence):
-        return False
-    if rule.unless_before is not None and rule.unless_before.search(sentence_left):
+    if rule.requires is not None:
+        if seen is None:
+            ok = rule.requires.search(sentence) is not None
+        elif (ok := seen.get(rule.id)) is None:
+            ok = seen[rule.id] = rule.requires.search(sentence) is not None
+        if not ok:
+            return False
+    if rule.unless_before is not None and rule.unless_before.search(str(sentence_left)):
         return False
     if delta and not (rule.allow_delta and delta == "down"):
         return False
@@ -147,8 +170,26 @@ def _nearest_left(cands: list[Rule], q: Quantity, left: str) -> Rule | None:
     return best
 
 
-def _first(cands: list[Rule], attr: str, window: str) -> Rule | None:
-    hits = [r for r in cands if getattr(r, attr) is not None and getattr(r, attr).search(window)]
+class _Lazy:
+    """text[start:end], sliced on first use."""
+
+    __slots__ = ("text", "start", "end", "_s")
+
+    def __init__(self, text: str, start: int, end: int):
+        self.text, self.start, self.end, self._s = text, start, end, None
+
+    def __str__(self) -> str:
+        if self._s is None:
+            self._s = self.text[self.start:self.end]
+        return self._s
+
+
+def _first(cands: list[Rule], attr: str, window: str | _Lazy) -> Rule | None:
+    pats = [(r, getattr(r, attr)) for r in cands if getattr(r, attr) is not None]
+    if not pats:
+        return None
+    window = str(window)
+    hits = [r for r, pat in pats if pat.search(window)]
     if not hits:
         return None
     return max(hits, key=lambda r: (r.priority, -r.order))
@@ -158,23 +199,32 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
     """Label the quantities of one sentence (in order). `index`: the index the sentence scores
     bodies on (figures.extract decides), whose scores scores.index labels."""
     fr = _rules()
-    all_rules, rate_of, count_of, connector, target_re = fr.rules, fr.rate_of, fr.count_of, fr.connector, fr.target
-    index_rules = [r for r in all_rules if r.index_metric]
-    vetoes = [r for r in all_rules if r.veto is not None]
-    all_rules = [r for r in all_rules if not r.index_metric and r.veto is None]
+    rate_of, count_of, connector, target_re = fr.rate_of, fr.count_of, fr.connector, fr.target
+    index_rules, vetoes, by_class = _rule_sets()
     out: list[Labelled] = []
     consumed = s_start
+    # each quantity looks at windows of the sentence: the sentence and its clause ends are
+    # found once, not once per quantity (a sentence of 10,000 rates stays linear)
+    sentence = text[s_start:s_end]
+    seen: dict[str, bool] = {}
+    clause_ends = [m.start() for m in _CLAUSE_END.finditer(text, s_start, s_end)]
+
+    def clause_after(pos: int) -> str:
+        """text from pos to the end of its clause, at most _RIGHT_REACH characters."""
+        k = bisect_left(clause_ends, pos)
+        return text[pos:min(clause_ends[k] if k < len(clause_ends) else s_end, pos + _RIGHT_REACH)]
+
     for i, q in enumerate(qs):
         lab = Labelled(q)
         prev = out[-1] if out else None
         seg_start = max(prev.q.end, consumed) if prev else s_start
         left = text[seg_start:q.start]
-        right = _CLAUSE_END.split(text[q.end:s_end], maxsplit=1)[0]
-        sentence_left = text[s_start:q.start]
+        right = clause_after(q.end)
+        sentence_left = _Lazy(text, s_start, q.start)  # sliced only when a rule looks that far
         delta = "up" if _delta_up().search(left) else "down" if _delta_down().search(left) else None
         if delta and _level_after_change().search(left):
             delta = None  # "giảm mạnh, chỉ còn 2,1%": the level reached
-        cands = [r for r in all_rules if _applies(r, q, text[s_start:s_end], delta, sentence_left)]
+        cands = [r for r in by_class.get(q.unit_class, ()) if _applies(r, q, sentence, delta, sentence_left, seen)]
         veto = next((r for r in vetoes if q.unit_class in r.units and r.veto.search(left)), None)
         if veto is not None:
             lab.metric, lab.rule = veto.metric, veto.id
@@ -197,7 +247,7 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
         #    the whole counted after it takes what is said of that whole ("700 trong tổng số
         #    1.200 dịch vụ công, thủ tục của Đà Nẵng đã được trực tuyến hóa mức 3, 4")
         if q.part_of_next and i + 1 < len(qs):
-            whole_right = _CLAUSE_END.split(text[qs[i + 1].end:s_end], maxsplit=1)[0]
+            whole_right = clause_after(qs[i + 1].end)
             pred = _part("predicate").search(whole_right, 0, 80)
             rule = _first(cands, "right", whole_right[pred.start():]) if pred else None
         else:
@@ -241,7 +291,7 @@ def label_sentence(text: str, s_start: int, s_end: int, qs: list[Quantity], inde
         # 3c. a body's score on the index the sentence is about
         if rule is None and index is not None and q.qualifier == "exact" and not delta:
             for r in index_rules:
-                if index in r.index_metric and _applies(r, q, text[s_start:s_end], None, sentence_left) \
+                if index in r.index_metric and _applies(r, q, sentence, None, sentence_left, seen) \
                         and any(c.isdigit() for c in q.raw) \
                         and (q.unit_class == "score" or r.left.search(left)):
                     lab.metric, lab.rule = r.index_metric[index], r.id
@@ -356,15 +406,44 @@ def _subject(text: str, s_start: int, pos: int) -> tuple[str | None, str | None]
         if m.group(0).casefold() in fr.not_alone:
             continue
         best = m
+    return _subject_of(best)
+
+
+def _subject_of(best) -> tuple[str | None, str | None]:
     if best is None:
         return None, None
     subj = best.group(0).strip(" ,")
-    loc = fr.subject_locality.search(subj)
+    loc = _rules().subject_locality.search(subj)
     return subj, (loc.group(0) if loc else None)
 
 
+class _Subjects:
+    """`_subject` for every figure of one sentence from one scan of it. The subject phrases
+    before a figure are the sentence's phrases that end before it (the subject pattern looks at nothing
+    past its match); a phrase that runs across the figure is read as `_subject` reads it."""
+
+    def __init__(self, text: str, s_start: int, s_end: int):
+        self.text, self.s_start = text, s_start
+        fr = _rules()
+        self.found = list(fr.subject.finditer(text, s_start, s_end))
+        self.starts = [m.start() for m in self.found]
+        self.last_good: list[int] = []   # index of the last phrase that names a subject, so far
+        k = -1
+        for i, m in enumerate(self.found):
+            if m.group(0).casefold() not in fr.not_alone:
+                k = i
+            self.last_good.append(k)
+
+    def at(self, pos: int) -> tuple[str | None, str | None]:
+        i = bisect_left(self.starts, pos) - 1   # the phrases that start before the figure
+        if i >= 0 and self.found[i].end() > pos:
+            return _subject(self.text, self.s_start, pos)  # it runs across the figure
+        k = self.last_good[i] if i >= 0 else -1
+        return _subject_of(self.found[k] if k >= 0 else None)
+
+
 def _year(published: str | None) -> int | None:
-    if published and regex.match(r"\d{4}", published):
+    if published and _YEAR4.match(published):
         return int(published[:4])
     return None
 
@@ -390,13 +469,14 @@ def extract(ctx) -> list[Figure]:
         if before and _breakdown().match(sent.text):
             _inherit_breakdown(labelled, before)
         before = labelled
+        subjects = _Subjects(text, sent.start, sent.end)
         ids: list[str] = []
         for lab in labelled:
             q = lab.q
             n += 1
             fid = f"{ctx.article.article_id}:f{n}"
             ids.append(fid)
-            subject, loc = _subject(text, sent.start, q.start)
+            subject, loc = subjects.at(q.start)
             period = periods.at(q.start, sent.start, sent.end)
             rec = Figure(
                 **ctx.span(q.start, q.end), id=fid, metric=lab.metric, value=_num(q.value), unit=q.unit, qualifier=q.qualifier,

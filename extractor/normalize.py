@@ -33,6 +33,7 @@ _SPACES.update(dict.fromkeys(range(0x2000, 0x200b), " "))
 _DROP = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _TRANSLATE = {**_SPACES, **_DROP, 0x00D0: "Đ", 0x0189: "Đ", 0x00F0: "đ"}
 _SPECIAL = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
+_WS = regex.compile(r"\s+")
 
 
 def _fix_tone(m: re.Match) -> str:
@@ -60,4 +61,4 @@ def fold(text: str | None) -> str:
     """A comparison key: normalized, case-folded, single-spaced."""
     if not text:
         return ""
-    return regex.sub(r"\s+", " ", normalize_text(text)).strip().casefold()
+    return _WS.sub(" ", normalize_text(text)).strip().casefold()

@@ -9,6 +9,7 @@ standards, levels, ordinals and names (the blockers of patterns/numbers.yaml).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -188,11 +189,11 @@ def _range_re() -> regex.Pattern:
 def _bare_scores(text: str, start: int, end: int, blocked, taken: list[Quantity]) -> list[Quantity]:
     """Bare decimals in score positions (numbers.yaml `numbers.bare_score`)."""
     out: list[Quantity] = []
-    spans = [(q.num_start, q.num_end) for q in taken]
+    spans = Spans((q.num_start, q.num_end) for q in taken)
     left_re, chain_re = _reader_re("numbers.bare_score", "left"), _reader_re("numbers.bare_score", "chain")
     for m in _reader_re("numbers.bare_score").finditer(text, start, end):
         s, e = m.start("n"), m.end("n")
-        if any(a <= s < b for a, b in spans) or _inside(blocked, s, e):
+        if spans.holds(s) or _inside(blocked, s, e):
             continue
         chained = bool(out) and out[-1].num_end <= s and chain_re.search(text[out[-1].num_end:s])
         if not chained and not left_re.search(text, max(start, s - 40), s):
@@ -261,27 +262,97 @@ _DIGITS = re.compile(r"\d+")
 _REACH = 60  # a blocker starts at most this far before the digits it covers ("Thông tư liên tịch số 12")
 
 
-def blocked_spans(text: str) -> list[tuple[int, int, str]]:
-    """Spans in which numbers are not figures. Blockers all cover digits, so they are run
-    only over windows around digit runs (the text between is never scanned)."""
-    windows: list[list[int]] = []
-    for m in _DIGITS.finditer(text):
-        s, e = max(0, m.start() - _REACH), min(len(text), m.end() + _REACH)
-        if windows and s <= windows[-1][1]:
-            windows[-1][1] = e
-        else:
-            windows.append([s, e])
-    out = []
-    for rid, pat in blockers():
-        for s, e in windows:
-            for m in pat.finditer(text, s, e):
-                if m.end() > m.start():
-                    out.append((m.start(), m.end(), rid))
-    out.sort()
-    return out
+class Spans(list):
+    """(start, end, …) spans sorted by start, with an index that answers "is [s, e) inside one
+    of them" by bisection instead of a scan (a text with thousands of numbers stays linear)."""
+
+    def __init__(self, spans=()):
+        super().__init__(spans)
+        self.sort()
+        self._starts = [sp[0] for sp in self]
+        self._reach: list[tuple[int, int]] = []   # (largest end so far, index of its span)
+        best = (-1, -1)
+        for i, sp in enumerate(self):
+            if sp[1] > best[0]:
+                best = (sp[1], i)
+            self._reach.append(best)
+
+    def covering(self, s: int, e: int):
+        """A span with start <= s and e <= end, or None."""
+        i = bisect_right(self._starts, s) - 1
+        if i < 0 or self._reach[i][0] < e:
+            return None
+        return self[self._reach[i][1]]
+
+    def holds(self, pos: int) -> bool:
+        """Whether start <= pos < end for one of the spans."""
+        i = bisect_right(self._starts, pos) - 1
+        return i >= 0 and self._reach[i][0] > pos
 
 
-def _inside(spans: list[tuple[int, int, str]], s: int, e: int) -> str | None:
+class Blocked:
+    """The spans (start, end, blocker id) of a text in which numbers are not figures.
+
+    Blockers all cover digits, so they are run only over windows around digit runs (the text
+    between is never scanned), and a window only when a number in it is asked about (`_inside`):
+    most windows hold a date, a year or a document number that no quantity needs. Iterating
+    gives every span, sorted."""
+
+    def __init__(self, text: str):
+        self.text = text
+        windows: list[list[int]] = []
+        for m in _DIGITS.finditer(text):
+            s, e = max(0, m.start() - _REACH), min(len(text), m.end() + _REACH)
+            if windows and s <= windows[-1][1]:
+                windows[-1][1] = e
+            else:
+                windows.append([s, e])
+        self.windows = windows
+        self._starts = [w[0] for w in windows]
+        self._done: dict[int, Spans] = {}
+
+    def _window(self, i: int) -> Spans:
+        spans = self._done.get(i)
+        if spans is None:
+            s, e = self.windows[i]
+            found = []
+            for rid, pat in blockers():
+                for m in pat.finditer(self.text, s, e):
+                    if m.end() > m.start():
+                        found.append((m.start(), m.end(), rid))
+            spans = self._done[i] = Spans(found)
+        return spans
+
+    def covering(self, s: int, e: int):
+        """A blocked span with start <= s and e <= end, or None."""
+        i = bisect_right(self._starts, s) - 1
+        if i < 0 or e > self.windows[i][1]:
+            return None  # a span lies inside its window
+        return self._window(i).covering(s, e)
+
+    def all(self) -> Spans:
+        return Spans(sp for i in range(len(self.windows)) for sp in self._window(i))
+
+    def __iter__(self):
+        return iter(self.all())
+
+    def __len__(self) -> int:
+        return len(self.all())
+
+    def __getitem__(self, i):
+        return self.all()[i]
+
+
+def blocked_spans(text: str) -> Blocked:
+    """Spans (start, end, blocker id) in which numbers are not figures (see `Blocked`)."""
+    return Blocked(text)
+
+
+def _inside(spans, s: int, e: int) -> str | None:
+    """The id of a blocked span that covers [s, e), or None."""
+    if isinstance(spans, (Spans, Blocked)):
+        hit = spans.covering(s, e)
+        return hit[2] if hit is not None else None
     for bs, be, rid in spans:
         if bs <= s and e <= be:
             return rid
@@ -358,13 +429,23 @@ def _context_units() -> list[tuple[regex.Pattern, str, str, regex.Pattern]]:
             for w, (canon, cls, ctx) in (load_file("numbers").get("unit_context") or {}).items()]
 
 
+# A pattern with a required word ("số", "HS") is looked for by the regex module all the way to
+# the end of the text before `match` tries it at `pos`: a match right after a number is tried
+# within this many characters, or each one would cost the whole rest of the text.
+_NEAR = 256
+
+
+def _near(text: str, pos: int) -> int:
+    return min(len(text), pos + _NEAR)
+
+
 def _unit_after(text: str, pos: int, span: tuple[int, int] | None = None):
     upat, table = _units()
     m = upat.match(text, pos)
     if not m:
         lo, hi = span or (max(0, pos - 300), min(len(text), pos + 300))
         for pat, canon, cls, ctx in _context_units():
-            c = pat.match(text, pos)
+            c = pat.match(text, pos, _near(text, pos))
             if c and ctx.search(text, lo, hi):
                 return canon, cls, c.group(0).strip(), c.end()
         return None
@@ -383,9 +464,9 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
     if blocked is None:
         blocked = blocked_spans(text)
     out: list[Quantity] = _ranges(text, start, end, blocked)
-    ranged = [(q.num_start, q.num_end) for q in out]
+    ranged = Spans((q.num_start, q.num_end) for q in out)
     for m in _number_re().finditer(text, start, end):
-        if _inside(blocked, m.start("a"), m.end("a")) or any(a <= m.start() < b for a, b in ranged) \
+        if ranged.holds(m.start()) \
                 or _reader_re("numbers.spelled", "decimal_before").search(text, max(0, m.start() - 8), m.start()):
             continue
         unit = _unit_after(text, m.end(), (start, end))
@@ -398,12 +479,14 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
             prev = out[-1]  # "…12.345 hồ sơ, trong đó trước hạn 1.000, đúng hạn 10.000": the same unit
             unit = (prev.unit, prev.unit_class, None, m.end())
         if unit is None and not m.group("b"):
-            whole = _part_of_re().match(text, m.end())
+            whole = _part_of_re().match(text, m.end(), _near(text, m.end()))
             whole_unit = _unit_after(text, whole.end(), (start, end)) if whole else None
             if whole_unit is not None:
                 unit, part_of_next = (*whole_unit[:3], m.end()), True
         if unit is None:
             continue  # a bare number counts nothing we can name
+        if _inside(blocked, m.start("a"), m.end("a")):
+            continue  # a date, a document number…: asked last, its window is read only now
         canon, cls, utext, uend = unit
         pct = canon == "%"
         scaled = bool(m.group("scale"))
@@ -428,7 +511,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
         low = words.lower().split()
         n = numerals()
         if (len(low) == 1 and low[0] in n.not_alone) or not any(w in n.digits or w in n.ten or w in n.half for w in low) \
-                or cue("vague_before").search(text, max(0, m.start() - 12), m.start()) or _inside(blocked, m.start(), m.end()):
+                or cue("vague_before").search(text, max(0, m.start() - 12), m.start()):
             continue  # "một cửa", "không giấy phép", "hàng trăm hồ sơ", "triệu hồ sơ": not a count
         value = parse_spelled(words)
         if value is not None and m.group("frac"):  # "hai phẩy 23" is 2.23
@@ -436,7 +519,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
             digits = frac if frac.isdigit() else "".join(str(int(n.digits.get(w, 0))) for w in frac.lower().split())
             value = float(f"{int(value)}.{digits}") * (n.scales[m.group("fscale").lower()] if m.group("fscale") else 1)
         unit = _unit_after(text, m.end())
-        if value is None or unit is None:
+        if value is None or unit is None or _inside(blocked, m.start(), m.end()):
             continue
         canon, cls, utext, uend = unit
         q, qstart = _qualifier(text, m.start())

@@ -1,27 +1,36 @@
-"""All cores: `extract_many(items, jobs)` gives exactly what one process gives, in input order.
+"""All cores: `extract_inputs(inputs, jobs)` gives exactly what one process gives, in input order.
 
-Articles go to worker processes in small chunks through a bounded window (at most `window`
-chunks in flight), so a corpus of any size streams through in constant memory; results come
-back in input order, so the output is identical for any `jobs`. `jobs=1` runs in this process
-with no pool at all. Each worker imports the pipeline (and compiles the patterns) once, when
-it starts, not per chunk.
+This process reads the inputs with the readers of reading/ (every size cap and check applies
+the same way for any `jobs`) and applies the reform prefilter; the articles it keeps travel to
+worker processes in slices of `chunksize`, at most `window` slices in flight, so a corpus of any
+size streams through in constant memory; results come back in input order, so the output is
+identical for any `jobs`. `jobs=1` runs the very same slices in this process, with no pool.
+
+With `only_relevant`, an article the reform prefilter drops (relevance.py) costs reading,
+normalization and the prefilter only: it never travels to a worker, and its result is `[]`,
+no record at all. Reading is the smaller share of the work: on two cores it runs beside the
+workers' extraction.
 """
 from __future__ import annotations
 
 import multiprocessing as mp
 from collections import deque
 from collections.abc import Iterable, Iterator
-from itertools import islice
 from typing import Any
 
 from .model import Article, ReadError
 
 Result = list[dict[str, Any]] | ReadError
 
+ARTICLES_PER_SLICE = 8        # articles a worker takes at once…
+ITEMS_PER_SLICE = 512         # …or this many items with the dropped ones and errors between them
+
 
 def _init_worker() -> None:
-    """Import the pipeline once per worker (a forked worker already has it)."""
-    from . import pipeline  # noqa: F401
+    """Import the pipeline and compile its rules once per worker (not per slice)."""
+    from .pipeline import warm_up
+
+    warm_up()
 
 
 def _pack(item: Any) -> Any:
@@ -36,52 +45,88 @@ def _unpack(item: Any) -> Any:
     return item
 
 
-def _work(batch: list[Any]) -> list[Any]:
+# ---------------------------------------------------------------- slices
+
+def _item_slices(items: Iterable[Article | ReadError | None], n: int) -> Iterator[tuple]:
+    """Runs of `n` articles to extract (a ReadError, or None for an article the prefilter
+    dropped, is passed through in its place and does not count)."""
+    chunk: list[Any] = []
+    work = 0
+    for x in items:
+        chunk.append(_pack(x))
+        work += isinstance(x, Article)
+        if work >= n or len(chunk) >= ITEMS_PER_SLICE:
+            yield ("items", chunk)
+            chunk, work = [], 0
+    if chunk:
+        yield ("items", chunk)
+
+
+def _read(inputs: Iterable[str], limits, only_relevant: bool) -> Iterator[Article | ReadError | None]:
+    """The articles of `inputs` as the readers give them (every size cap and check of
+    reading/); with `only_relevant`, None in place of an article the prefilter drops, which
+    then never travels to a worker (a JSON line is asked before its article is built)."""
+    from .reading import iter_articles
+    from .relevance import is_relevant, relevant
+
+    keep = relevant if only_relevant else None
+    for item in iter_articles(inputs, limits=limits, keep=keep):
+        if only_relevant and isinstance(item, Article) and not is_relevant(item):
+            yield None
+        else:
+            yield item
+
+
+def _articles(unit: tuple) -> Iterator[Article | ReadError | None]:
+    return (_unpack(x) for x in unit[1])
+
+
+def _run(unit: tuple, only_relevant: bool = False) -> list[Any]:
+    """A worker's job: read the articles of one slice and extract them (results packed)."""
     from .pipeline import safe_extract
 
-    out = []
-    for item in batch:
-        item = _unpack(item)
-        out.append(_pack(item if isinstance(item, ReadError) else safe_extract(item)))
+    out: list[Any] = []
+    for item in _articles(unit):
+        if item is None:
+            out.append([])  # dropped by the prefilter
+        elif isinstance(item, ReadError):
+            out.append(_pack(item))
+        else:
+            out.append(_pack(safe_extract(item, only_relevant=only_relevant)))
     return out
 
 
-def extract_many(items: Iterable[Article | ReadError], jobs: int = 1, chunksize: int = 8,
-                 window: int | None = None, batch: int | None = None) -> Iterator[Result]:
-    """Records (or the ReadError) of every item, in input order, identical for any `jobs`.
+# ---------------------------------------------------------------- running them
 
-    `chunksize` articles travel to a worker together; at most `window` chunks (default
-    4 × jobs) are in flight, so memory stays bounded however long `items` is. A ReadError
-    in `items` is passed through in its place; an article whose extraction fails becomes a
-    ReadError (see `pipeline.safe_extract`). `batch` is the old name of `chunksize`."""
-    chunksize = max(1, batch or chunksize)
+def _ordered(units: Iterable[tuple], jobs: int, window: int | None, only_relevant: bool) -> Iterator[Result]:
     if jobs <= 1:
-        from .pipeline import extract_each
-
-        yield from extract_each(items)
+        for unit in units:
+            for res in _run(unit, only_relevant):
+                yield _unpack(res)
         return
     window = max(1, window or jobs * 4)
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    it = iter(items)
     # forkserver: workers fork from a clean single-threaded server, never from this process,
-    # whose threads (a progress bar, a server in a test, Twisted) could hold a lock at fork time
+    # whose threads (a progress bar, a server in a test, Twisted) could hold a lock at fork
+    # time; the server imports and warms the pipeline once, so every worker starts warm
     ctx = mp.get_context("forkserver") if "forkserver" in mp.get_all_start_methods() else mp.get_context("spawn")
     if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(["extractor.pipeline"])
+        ctx.set_forkserver_preload(["extractor.warm"])
+    it = iter(units)
     # an executor, not a Pool: a worker that dies (killed, out of memory) breaks the run with
-    # an error instead of leaving it waiting forever for the lost chunk
+    # an error instead of leaving it waiting forever for the lost slice
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker) as pool:
         pending: deque = deque()
         done = 0
         try:
             while True:
                 while len(pending) < window:
-                    chunk = [_pack(x) for x in islice(it, chunksize)]
-                    if not chunk:
+                    unit = next(it, None)
+                    if unit is None:
                         break
-                    pending.append(pool.submit(_work, chunk))
+                    pending.append(pool.submit(_run, unit, only_relevant))
                 if not pending:
                     break
                 for res in pending.popleft().result():
@@ -92,3 +137,28 @@ def extract_many(items: Iterable[Article | ReadError], jobs: int = 1, chunksize:
         finally:
             for f in pending:
                 f.cancel()
+
+
+def extract_inputs(inputs: Iterable[str], jobs: int = 1, only_relevant: bool = False,
+                   window: int | None = None, limits=None, chunksize: int = ARTICLES_PER_SLICE) -> Iterator[Result]:
+    """Records (or a ReadError) of every article of every input, in input order, identical for
+    any `jobs`; `[]` for an article the prefilter drops when `only_relevant`. `limits`:
+    reading.Limits, the readers' size and decompression caps."""
+    yield from _ordered(_item_slices(_read(inputs, limits, only_relevant), chunksize), jobs, window, only_relevant)
+
+
+def extract_many(items: Iterable[Article | ReadError], jobs: int = 1, chunksize: int = ARTICLES_PER_SLICE,
+                 window: int | None = None, batch: int | None = None, only_relevant: bool = False) -> Iterator[Result]:
+    """Records (or the ReadError) of articles already read, in input order, identical for any `jobs`.
+
+    `chunksize` articles travel to a worker together; at most `window` chunks (default
+    4 × jobs) are in flight, so memory stays bounded however long `items` is. A ReadError
+    in `items` is passed through in its place; an article whose extraction fails becomes a
+    ReadError (see `pipeline.safe_extract`). `batch` is the old name of `chunksize`."""
+    if jobs <= 1:  # no slicing at all: one article in, one result out
+        from .pipeline import extract_each
+
+        yield from extract_each(items, only_relevant)
+        return
+    yield from _ordered(_item_slices(items, max(1, batch or chunksize)), jobs, window, only_relevant)
+

@@ -48,11 +48,19 @@ def patterns_dir() -> Path:
     return Path(str(resources.files("cchc_patterns")))
 
 
+# libyaml's loader when PyYAML has it: the same data, ten times faster (start-up)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(stream) -> Any:
+    return yaml.load(stream, Loader=_LOADER)  # noqa: S506 - a safe loader
+
+
 @lru_cache(maxsize=None)
 def load_file(name: str) -> dict[str, Any]:
     path = patterns_dir() / f"{name}.yaml"
     with open(path, encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
+        data = load_yaml(f) or {}
     data.setdefault("rules", [])
     return data
 

@@ -6,7 +6,7 @@ sentence, else the nearest earlier in the article, else the article's year.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -96,10 +96,17 @@ class Periods:
     def __init__(self, text: str, year: int | None):
         self.year = year
         found: list[PeriodMention] = []
+        # the spans earlier rules read, sorted by start, with the largest end so far: "does
+        # [a, b) overlap one" is a bisection, not a scan (a text of 10,000 dates stays linear);
+        # a rule's own matches never overlap each other
         taken: list[tuple[int, int]] = []
+        starts: list[int] = []
+        reach: list[int] = []
         for rid, pat, tmpl in _rules():
+            added = False
             for m in pat.finditer(text):
-                if any(s < m.end() and m.start() < e for s, e in taken):
+                i = bisect_left(starts, m.end()) - 1  # the spans that start before this one ends
+                if i >= 0 and reach[i] > m.start():
                     continue  # an earlier, more specific rule already read this span
                 groups = {k: v for k, v in m.groupdict().items() if v}
                 if _horizon().search(text, max(0, m.start() - 20), m.start()) and not (
@@ -112,21 +119,36 @@ class Periods:
                 p = render(tmpl, groups, nearby)
                 if p:
                     taken.append((m.start(), m.end()))
+                    added = True
                     if _compared().search(text, max(0, m.start() - 40), m.start()):
                         continue  # "giảm 3,86% so với tháng 7": the period compared with, no figure's
                     found.append(PeriodMention(m.start(), m.end(), p, rid))
+            if added:
+                spans = sorted(taken)
+                starts = [a for a, _ in spans]
+                reach, top = [], -1
+                for _, b in spans:
+                    top = max(top, b)
+                    reach.append(top)
         found.sort(key=lambda p: p.start)
         self.mentions = found
         self._starts = [p.start for p in found]
+        self._by_period: dict[str, list[int]] | None = None
+
+    def starts_of(self, period: str) -> list[int]:
+        """The (sorted) starts of the mentions of one period."""
+        if self._by_period is None:
+            self._by_period = {}
+            for p in self.mentions:
+                self._by_period.setdefault(p.period, []).append(p.start)
+        return self._by_period.get(period, [])
 
     def at(self, pos: int, sent_start: int, sent_end: int) -> str | None:
         i = bisect_right(self._starts, pos) - 1
         if i >= 0 and self.mentions[i].start >= sent_start:
             return self.mentions[i].period
-        for p in self.mentions[i + 1:]:
-            if p.start >= sent_end:
-                break
-            return p.period
+        if i + 1 < len(self.mentions) and self.mentions[i + 1].start < sent_end:
+            return self.mentions[i + 1].period
         if i >= 0:
             return self.mentions[i].period
         return str(self.year) if self.year else None
@@ -149,11 +171,10 @@ def period_source(periods: Periods, period: str | None, para_start: int, para_en
     lead), `article` when it is the article's year by default, `none` without a period."""
     if not period:
         return "none"
-    starts = periods._starts
-    for p in periods.mentions[bisect_right(starts, para_start - 1):bisect_right(starts, para_end - 1)]:
-        if p.period == period:
-            return "stated"
-    for p in periods.mentions[:bisect_right(starts, pos)]:
-        if p.period == period:
-            return "context"
+    starts = periods.starts_of(period)  # where the text names this period (bisection, not a scan)
+    i = bisect_left(starts, para_start)
+    if i < len(starts) and starts[i] < para_end:
+        return "stated"
+    if starts and starts[0] <= pos:
+        return "context"
     return "article" if periods.year is not None and period == str(periods.year) else "context"

@@ -89,3 +89,59 @@ def test_a_killed_worker_is_an_error_not_a_hang():
 
     with pytest.raises(RuntimeError, match="worker process died"):
         list(extract_many(articles(), 2, chunksize=2))
+
+
+SAMPLE = ROOT / "tests" / "data" / "general_sample.jsonl"  # 300 ordinary news articles
+
+
+def _by_article(stdout: bytes) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for ln in stdout.decode().splitlines():
+        r = json.loads(ln)
+        out.setdefault(r["article_id"], []).append(r)
+    return out
+
+
+def test_cli_only_relevant_writes_only_what_the_prefilter_keeps():
+    """--only-relevant: nothing for a dropped article (counted in the summary line); a kept
+    article has exactly the records it has without the flag; the same bytes for any --jobs."""
+    args = ("extract", str(SEEDS), str(SAMPLE), str(REFORM), "--format", "jsonl")
+    full = run_cchc(*args, "-q", timeout=300)
+    one = run_cchc(*args, "--only-relevant", "--jobs", "1", timeout=300)
+    two = run_cchc(*args, "--only-relevant", "--jobs", "2", timeout=300)
+    assert full.returncode == one.returncode == two.returncode == 0, two.stderr.decode()
+    assert one.stdout == two.stdout
+    kept, everything = _by_article(one.stdout), _by_article(full.stdout)
+    assert len(everything) == 355 and len(kept) == 59  # 5 seeds + 50 reform + 4 of 300 ordinary
+    assert all(everything[aid] == recs for aid, recs in kept.items())
+    dropped = [recs for aid, recs in everything.items() if aid not in kept]
+    assert all(len(recs) == 1 and recs[0]["kind"] == "article" for recs in dropped)  # nothing was lost
+    summary = one.stderr.decode().strip().splitlines()[-1]
+    assert summary.startswith("cchc: 59 articles, 296 dropped by the prefilter, "), summary
+
+
+def test_jsonl_line_numbers_and_order_for_any_jobs(tmp_path):
+    """Bad lines of a JSON Lines file (plain or gzipped) are named by their real line number,
+    in order, the same for any number of workers, with or without --only-relevant."""
+    lines = (SAMPLE.read_text(encoding="utf-8").splitlines()[:120]
+             + REFORM.read_text(encoding="utf-8").splitlines()[:20])
+    lines[7] = "{not json"
+    lines[70] = '{"title": "no text"}'
+    lines[130] = ""
+    src = tmp_path / "mixed.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    import gzip
+
+    gz = tmp_path / "mixed.jsonl.gz"
+    gz.write_bytes(gzip.compress(src.read_bytes()))
+    from extractor.parallel import extract_inputs
+
+    for path in (src, gz):
+        one = comparable(extract_inputs([str(path)], 1))
+        errors = [r for r in one if isinstance(r, tuple)]
+        assert [e[1] for e in errors] == [f"{path}:8", f"{path}:71"]
+        assert len(one) == 139 and one == comparable(extract_inputs([str(path)], 2))
+        relevant = comparable(extract_inputs([str(path)], 2, only_relevant=True))
+        assert len(relevant) == 139 and [r for r in relevant if isinstance(r, tuple)] == errors
+        kept = [i for i, r in enumerate(relevant) if isinstance(r, list) and r]
+        assert len(kept) == 19 and all(relevant[i] == one[i] for i in kept)  # the reform lines but the blank one

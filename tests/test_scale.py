@@ -5,14 +5,45 @@ import html
 import io
 
 
+import pytest
+
 from extractor.model import ReadError
 from extractor.parallel import extract_many
 from extractor.reading import iter_articles
 from extractor.reading.warc import iter_warc
+from extractor.relevance import found_terms, is_relevant, min_terms
 
-from conftest import ROOT, SEEDS, run_cchc
+from conftest import ROOT, SEEDS, SHARED, run_cchc
 
 SAMPLE = ROOT / "tests" / "data" / "general_sample.jsonl"
+REFORM = ROOT / "tests" / "data" / "cchc_sample.jsonl"  # the 50 articles of ../shared/corpus/cchc.jsonl
+
+
+def _reform_inputs():
+    yield pytest.param([str(SEEDS)], 5, id="seeds")
+    yield pytest.param([str(REFORM)], 50, id="cchc_sample")
+    yield pytest.param([str(ROOT / "corpus" / "dev")], 50, id="dev")
+    shared = pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="no ../shared/corpus beside the checkout")
+    yield pytest.param([str(SHARED / "corpus" / "dev")], 50, id="shared-dev", marks=shared)
+    yield pytest.param([str(SHARED / "corpus" / "cchc.jsonl")], 50, id="shared-cchc", marks=shared)
+
+
+@pytest.mark.parametrize("inputs,n", list(_reform_inputs()))
+def test_prefilter_keeps_every_reform_article(inputs, n):
+    arts = [a for a in iter_articles(inputs) if not isinstance(a, ReadError)]
+    assert len(arts) == n
+    dropped = [(a.source, sorted(found_terms(a.title, a.text))) for a in arts if not is_relevant(a)]
+    assert dropped == []
+
+
+def test_prefilter_drops_ordinary_news():
+    """One reform word in passing is no reform article: most ordinary news never reaches the NLP."""
+    arts = [a for a in iter_articles([str(SAMPLE)]) if not isinstance(a, ReadError)]
+    passed = [a for a in arts if is_relevant(a)]
+    assert len(arts) == 300 and len(passed) < 0.05 * len(arts)
+    assert min_terms() == 2
+    one_word = [a for a in arts if len(found_terms(a.title, a.text)) == 1]
+    assert one_word and not any(is_relevant(a) for a in one_word)
 
 
 def build_warc(path):

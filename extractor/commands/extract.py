@@ -32,10 +32,12 @@ def _kinds(ctx, param, value):
 @click.option("--kinds", callback=_kinds, metavar="KIND,...",
               help="Write only these kinds of record (e.g. figure,check); the dataset (--db) still keeps all.")
 @click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes (output identical to 1).")
+@click.option("--only-relevant", is_flag=True,
+              help="Write nothing for articles the reform prefilter drops (counted in the summary line).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
 @click.option("--allow-private", is_flag=True, help="Fetch URLs on loopback and private addresses too (local testing).")
 @input_limits
-def command(inputs, fmt, output, db, kinds, jobs, quiet, allow_private, limits):
+def command(inputs, fmt, output, db, kinds, jobs, only_relevant, quiet, allow_private, limits):
     """Extract records from files, folders, JSON Lines, WARC files, URLs or '-' (stdin).
 
     Records are the JSON Lines of the data contract (article, figure, official, award,
@@ -74,18 +76,22 @@ def command(inputs, fmt, output, db, kinds, jobs, quiet, allow_private, limits):
         raise CchcError(f"cannot write {output}: {e.strerror or e}") from None
     sink = _Sink(Writer(fmt, out), output or "stdout")
     failures: list[str] = []
-    warnings = 0
+    warnings = dropped = 0
     counts = {"articles": 0, "records": 0}
     progress = Progress("extract", disable=quiet, inputs=inputs)
     status, fatal, code = "failed", None, 1
     try:
         with _Interrupts() as interrupts:
             try:
-                for item in extract_paths(inputs, jobs=jobs, limits=limits):
+                for item in extract_paths(inputs, jobs=jobs, limits=limits, only_relevant=only_relevant):
                     if isinstance(item, ReadError):
                         failures.append(str(item))
                         warnings += isinstance(item, ReadWarning)
                         progress.write(report(item))
+                        continue
+                    if not item:  # --only-relevant: the prefilter dropped it
+                        dropped += 1
+                        progress.update(item)
                         continue
                     with interrupts.held():  # stored and counted, or neither
                         if store is not None:
@@ -129,7 +135,8 @@ def command(inputs, fmt, output, db, kinds, jobs, quiet, allow_private, limits):
         click.echo(f"cchc: {'error: ' if status == 'failed' else ''}{fatal}"
                    + (f" (run {run_id} recorded as {status} in {db})" if store is not None else ""), err=True)
     elif not quiet:
-        click.echo(f"cchc: {counts['articles']} articles, {progress.summary()}"
+        click.echo(f"cchc: {counts['articles']} articles"
+                   + (f", {dropped} dropped by the prefilter" if only_relevant else "") + f", {progress.summary()}"
                    + (f", {len(failures) - warnings} inputs failed" if len(failures) > warnings else "")
                    + (f", {warnings} repaired with a warning" if warnings else ""), err=True)
     if sink.gone and not fatal:

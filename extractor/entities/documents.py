@@ -10,8 +10,16 @@ from typing import Any
 
 import regex
 
+from ..numbers import Spans
 from ..patterns import load_file, rules
 from ..reading.dates import find_date
+
+# compiled once (a module-level regex.sub compiles, or looks up its cache, on every call)
+_DASH_SPACES = regex.compile(r"\s*([/–—-])\s*")
+_SPACES = regex.compile(r"\s+")
+_PARTS = regex.compile(r"[/-]")
+_DATE_SPACES = regex.compile(r"\s*([/.-])\s*")
+_LETTER = regex.compile(r"\p{L}")
 from ..records import Document
 
 
@@ -31,12 +39,12 @@ def _codes() -> dict[str, str]:
 
 def normalize_number(raw: str) -> str:
     """"3276 / UBND – KSTTCNC" -> "3276/UBND-KSTTCNC", "1140 / BC VPCP" -> "1140/BC-VPCP"."""
-    s = regex.sub(r"\s*([/–—-])\s*", r"\1", raw.strip()).replace("–", "-").replace("—", "-")
-    return regex.sub(r"\s+", "-", s)
+    s = _DASH_SPACES.sub(r"\1", raw.strip()).replace("–", "-").replace("—", "-")
+    return _SPACES.sub("-", s)
 
 
 def type_from_number(number: str) -> str | None:
-    parts = regex.split(r"[/-]", number)
+    parts = _PARTS.split(number)
     codes = _codes()
     for p in parts[1:]:
         if p.upper() in codes:
@@ -47,7 +55,7 @@ def type_from_number(number: str) -> str | None:
 def parse_doc_date(s: str | None) -> str | None:
     if not s:
         return None
-    found = find_date(regex.sub(r"\s*([/.-])\s*", r"\1", s))
+    found = find_date(_DATE_SPACES.sub(r"\1", s))
     return found.iso[:10] if found else None
 
 
@@ -58,12 +66,13 @@ def find_documents(text: str) -> list[dict[str, Any]]:
         return out  # no "769/QĐ", "18-NQ", "30/2018/QĐ" anywhere: no document number to read
     taken: list[tuple[int, int]] = []
     for rid, pat in _rules():
+        claimed = Spans(taken)  # what earlier rules read (a rule's own matches never overlap)
         for m in pat.finditer(text):
             ns, ne = m.span("number")
-            if any(s <= ns < e for s, e in taken):
+            if claimed.holds(ns):
                 continue
             number = normalize_number(m.group("number"))
-            if not regex.search(r"\p{L}", number):
+            if not _LETTER.search(number):
                 continue
             gd = m.groupdict()
             doc_type = gd.get("type")

@@ -23,6 +23,8 @@ _SYL_RE = regex.compile(_SYL)
 _CAP_WORD = regex.compile(r"[\p{Lu}][\p{L}\p{M}]*")
 _WORD = regex.compile(r"[\p{L}\p{N}][^\s]*")
 _SPACES = regex.compile(r"\s+")
+_BRACKETS = regex.compile(r"\([^()]*\)")
+_NOT_IN_BRACKET = regex.compile(r"[,;(]|\d{1,2}/\d")
 _CAPRUN = regex.compile(r"(?<![\p{L}\p{M}])" + _SYL + r"(?:[ \t\u00a0]+" + _SYL + r")*(?![\p{L}\p{M}])")  # a name never spans lines
 _SEP_AFTER_NAME = regex.compile(r"\s*(?:,|-|–|—|\()\s*")
 
@@ -139,7 +141,7 @@ def _is_official_title(title: str) -> bool:
     org = _org(title)
     if org is None:
         return word in bare_ok
-    return bool(gov.search(regex.sub(r"\([^()]*\)", "", org)))  # "(TP Quảng Ngãi)" places, does not govern
+    return bool(gov.search(_BRACKETS.sub("", org)))  # "(TP Quảng Ngãi)" places, does not govern
 
 
 @lru_cache(maxsize=1)
@@ -214,19 +216,19 @@ def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]
     """End of the title phrase that begins at `start` (a title word)."""
     titles, stops = _rules().titles, _rules().stops
     name_starts = {ns for ns, _ in names}
-    bodies = [b.span() for b in _bodies().finditer(text, start, limit)]
+    bodies = _Bodies(_bodies().finditer(text, start, limit))  # read only as far as the phrase goes
     end = limit
     pos = start
     while True:
         m = _rules().phrase_end.search(text, pos, limit)
         if not m:
             break
-        if _inside(m.start(), bodies):
+        if bodies.inside(m.start()):
             pos = m.end()
             continue
         if m.group(0) == "(":  # "Cục Kiểm soát TTHC (Văn phòng Chính phủ)", "(PA 08) Công an TP. HCM"
             close = text.find(")", m.end(), min(limit, m.end() + 40))
-            if close > 0 and not regex.search(r"[,;(]|\d{1,2}/\d", text[m.end():close]):
+            if close > 0 and not _NOT_IN_BRACKET.search(text[m.end():close]):
                 pos = close + 1
                 continue
         if m.group(0).strip() in ("-", "–", "—"):
@@ -238,7 +240,7 @@ def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]
         break
     head = titles.match(text, start)
     for s in stops.finditer(text, head.end() if head else start + 1, end):
-        if not _inside(s.start(), bodies):
+        if not bodies.inside(s.start()):
             end = s.start()
             break
     for ns in name_starts:
@@ -247,7 +249,25 @@ def _title_phrase(text: str, start: int, limit: int, names: list[tuple[int, int]
     words = list(_WORD.finditer(text[start:end]))  # dashes are no words
     if len(words) > 20:
         end = start + words[19].end()
-    return len(text[:end].rstrip())
+    while end > 0 and text[end - 1].isspace():  # len(text[:end].rstrip()), without copying the text
+        end -= 1
+    return end
+
+
+class _Bodies:
+    """The spans of a lazy finditer of bodies, read only as far as the positions asked about."""
+
+    def __init__(self, found):
+        self.found, self.spans, self.done = found, [], False
+
+    def inside(self, pos: int) -> bool:
+        while not self.done and (not self.spans or self.spans[-1][0] < pos):
+            m = next(self.found, None)
+            if m is None:
+                self.done = True
+            else:
+                self.spans.append(m.span())
+        return _inside(pos, self.spans)
 
 
 def mentions(text: str, s_start: int, s_end: int, title_hits: list[tuple[int, int]] | None = None) -> list[Mention]:
@@ -329,10 +349,42 @@ def _fullness(m: Mention) -> tuple[int, int]:
     return len(m.titles), sum(len(t) for t in m.titles)
 
 
+@lru_cache(maxsize=1)
+def _first_words():
+    """An Aho–Corasick automaton of the titles' first words, lower-cased."""
+    import ahocorasick  # noqa: PLC0415
+
+    auto = ahocorasick.Automaton()
+    for w in {t.split()[0].lower() for t in lexicon()["lists"]["titles"]}:
+        auto.add_word(w, len(w))
+    auto.make_automaton()
+    return auto
+
+
+def title_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of the title regex's matches in `text`, as its finditer gives them. A title
+    begins with one of the titles' first words, so the regex is tried only where the automaton
+    finds one in the lower-cased text (one C-speed pass), not at every character."""
+    titles = _rules().titles
+    low = text.lower()
+    if len(low) != len(text):  # a character whose lower case is longer: offsets would shift
+        return [(m.start(), m.end()) for m in titles.finditer(text)]
+    out: list[tuple[int, int]] = []
+    done = 0
+    for p in sorted({end - n + 1 for end, n in _first_words().iter(low)}):
+        if p < done:
+            continue
+        m = titles.match(text, p)
+        if m:
+            out.append((m.start(), m.end()))
+            done = m.end()
+    return out
+
+
 def extract(ctx) -> list[Official]:
     best: dict[str, Mention] = {}
     order: list[str] = []
-    hits = [(m.start(), m.end()) for m in _rules().titles.finditer(ctx.text)]  # one pass over the text
+    hits = title_spans(ctx.text)  # one pass over the text
     starts = [h[0] for h in hits]
     for s in ctx.sentences:
         lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)

@@ -16,6 +16,7 @@ from ..patterns import compile_pattern, load_file, rules, table, whole_words
 from ..places import name_before
 from ..records import Ranking
 
+_SPACES = regex.compile(r"\s+")
 # "chỉ số cải cách hành chính 2015", "Chỉ số CCHC (PAR Index) 2023": the year right after the index
 _YEAR_AFTER = regex.compile(r"\s*(?:\([^)]{0,20}\)\s*)?((?:19|20)\d\d)\b")
 
@@ -118,7 +119,7 @@ def _entities(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     for m in r.entity.finditer(text, start, end):
         if any(s <= m.start() < e for s, e in taken):
             continue
-        out.append((m.start(), m.end(), regex.sub(r"\s+", " ", m.group(0))))
+        out.append((m.start(), m.end(), _SPACES.sub(" ", m.group(0))))
         taken.append((m.start(), m.end()))
     for m in r.provinces.finditer(text, start, end):  # "Đà Nẵng dẫn đầu", "… là Đồng Tháp"
         if any(s <= m.start() < e for s, e in taken) or name_before(text, m.start()):
@@ -205,8 +206,16 @@ def _level_of(entity: str, default: str | None) -> str | None:
     return default
 
 
+@lru_cache(maxsize=16)
 def names_an_index(text: str) -> bool:
+    """(cached: figures and rankings both ask, of the same article)"""
     return any(pat.search(text) for _, pat in _rules().indices)
+
+
+@lru_cache(maxsize=1024)
+def _index_named(sentence: str):
+    """The last index a sentence names (cached: figures and rankings both ask, per sentence)."""
+    return _last(_rules().indices, sentence)
 
 
 def index_per_sentence(sentences) -> list[str | None]:
@@ -216,7 +225,7 @@ def index_per_sentence(sentences) -> list[str | None]:
     out: list[str | None] = []
     index = None
     for s in sentences:
-        found = _last(indices, s.text)
+        found = _index_named(s.text)
         if found:
             index = found[0]
         elif other.search(s.text):
@@ -244,7 +253,7 @@ def extract(ctx) -> list[Ranking]:
     r = _rules()
     indices, levels = r.indices, r.levels
     text = ctx.text
-    if not any(pat.search(text) for _, pat in indices) or not _trigger().search(text):
+    if not names_an_index(text) or not _trigger().search(text):
         return []  # no index named, or no position stated: nothing to rank
     index = level = None
     year = None
@@ -268,7 +277,7 @@ def extract(ctx) -> list[Ranking]:
         if s.paragraph != para:
             para, level = s.paragraph, None
         first_here = len(out)
-        found = _last(indices, s.text)
+        found = _index_named(s.text)
         if not found and r.other_index.search(s.text):
             index = None  # "Chỉ số sẵn sàng cho phát triển CNTT": another index altogether
         if found:

@@ -96,14 +96,15 @@ def _walk(folder: str | os.PathLike) -> Iterator[Path]:
             yield f
 
 
-def iter_path(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = None) -> Iterator[Article | ReadError]:
+def iter_path(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = None,
+              keep=None) -> Iterator[Article | ReadError | None]:
     """One file (any supported kind). `source` names it (default: the path as text)."""
     name = source or display_name(path)
     low = name.lower()
     if low.endswith(JSONL_EXT):
         from .jsonl import read_jsonl
 
-        yield from read_jsonl(path, limits, source=name)
+        yield from read_jsonl(path, limits, source=name, keep=keep)
         return
     if low.endswith(WARC_EXT):
         from .warc import iter_warc
@@ -145,7 +146,7 @@ def _read_stdin(stdin, limits: Limits) -> Iterator[Article | ReadError]:
     yield from _read_bytes(data, "-", _sniff(data), limits=limits)
 
 
-def _one_input(inp: str | os.PathLike, stdin, limits: Limits) -> Iterator[Article | ReadError]:
+def _one_input(inp: str | os.PathLike, stdin, limits: Limits, keep=None) -> Iterator[Article | ReadError | None]:
     if isinstance(inp, str) and inp == "-":
         yield from _read_stdin(stdin, limits)
         return
@@ -172,23 +173,26 @@ def _one_input(inp: str | os.PathLike, stdin, limits: Limits) -> Iterator[Articl
                 yield f
                 continue
             found = True
-            yield from iter_path(str(f), limits)
+            yield from iter_path(str(f), limits, keep=keep)
         if not found:
             yield ReadError(name, "folder holds no readable files (.txt, .html, .jsonl, .warc)")
     elif os.path.lexists(inp):
-        yield from iter_path(os.fspath(inp), limits, source=name)
+        yield from iter_path(os.fspath(inp), limits, source=name, keep=keep)
     else:
         yield ReadError(name, "no such file or folder")
 
 
-def iter_articles(inputs: Iterable[str | os.PathLike], stdin=None, limits: Limits | None = None
-                  ) -> Iterator[Article | ReadError]:
-    """Every article of every input, in order; errors are yielded, never raised."""
+def iter_articles(inputs: Iterable[str | os.PathLike], stdin=None, limits: Limits | None = None,
+                  keep=None) -> Iterator[Article | ReadError | None]:
+    """Every article of every input, in order; errors are yielded, never raised. `keep(text,
+    title)`, given, is asked about each JSON line's normalized text and title before its
+    article is built: None comes in its place when it says no (the prefilter of
+    `cchc extract --only-relevant`: such a line costs no date parsing, no article id)."""
     limits = limits or DEFAULT_LIMITS
     for inp in inputs:
         where = display_name(inp) if isinstance(inp, (str, os.PathLike)) else repr(inp)
         try:
-            for item in _one_input(inp, stdin, limits):
+            for item in _one_input(inp, stdin, limits, keep):
                 if isinstance(item, Article) and item.extra.get("warnings"):
                     # what a reader repaired or ignored in an article it still read
                     yield ReadWarning(item.source, "; ".join(item.extra.pop("warnings")) + " (the article is read)")

@@ -46,9 +46,11 @@ def _label(obj: dict, key: str, warnings: list[str]) -> str | None:
     return normalize_text(v).strip() or None
 
 
-def article_from_obj(obj: Any, name: str, lineno: int, warnings: list[str] | None = None) -> Article:
+def article_from_obj(obj: Any, name: str, lineno: int, warnings: list[str] | None = None,
+                     keep=None) -> Article | None:
     """The article of one parsed line (a ReadError if the line cannot be an article); what
-    was repaired or dropped is appended to `warnings`."""
+    was repaired or dropped is appended to `warnings`. `keep(text, title)`, given, sees the
+    normalized text and title first: None when it says no, and nothing else is done."""
     where = f"{name}:{lineno}"
     if not isinstance(obj, dict):
         raise ReadError(where, f"not a JSON object ({_kind(obj)}): line skipped")
@@ -65,6 +67,9 @@ def article_from_obj(obj: Any, name: str, lineno: int, warnings: list[str] | Non
     text = normalize_text(text).strip()
     if not text:
         raise ReadError(where, "`text` is blank: line skipped")
+    title = _label(obj, "title", warnings)
+    if keep is not None and not keep(text, title):
+        return None
     url = obj.get("url")
     if url is not None and not isinstance(url, str):
         raise ReadError(where, f"`url` is {_kind(url)}, not a string: line skipped")
@@ -89,7 +94,7 @@ def article_from_obj(obj: Any, name: str, lineno: int, warnings: list[str] | Non
     return Article(
         source=source,
         text=text,
-        title=_label(obj, "title", warnings),
+        title=title,
         published=parse_date(published) if published else None,
         author=_label(obj, "author", warnings),
         url=url,
@@ -98,8 +103,9 @@ def article_from_obj(obj: Any, name: str, lineno: int, warnings: list[str] | Non
     )
 
 
-def parse_line(line: bytes, name: str, lineno: int) -> Iterator[Article | ReadError]:
-    """The article of one line (bytes without the newline), its warnings, or why not."""
+def parse_line(line: bytes, name: str, lineno: int, keep=None) -> Iterator[Article | ReadError | None]:
+    """The article of one line (bytes without the newline), its warnings, or why not; None
+    when `keep` (see `article_from_obj`) drops it."""
     where = f"{name}:{lineno}"
     if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
         line = line[3:]
@@ -124,9 +130,12 @@ def parse_line(line: bytes, name: str, lineno: int) -> Iterator[Article | ReadEr
         return
     warnings: list[str] = []
     try:
-        art = article_from_obj(obj, name, lineno, warnings)
+        art = article_from_obj(obj, name, lineno, warnings, keep)
     except ReadError as e:
         yield e
+        return
+    if art is None:  # dropped by `keep`: nothing of it is reported
+        yield None
         return
     if warnings:
         yield ReadWarning(where, "; ".join(warnings) + " (the article is read)")
@@ -136,7 +145,8 @@ def parse_line(line: bytes, name: str, lineno: int) -> Iterator[Article | ReadEr
 _NOT_JSONL_AFTER = 20  # leading lines that are not JSON at all before a file is judged not JSON Lines
 
 
-def iter_jsonl(stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Article | ReadError]:
+def iter_jsonl(stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS,
+               keep=None) -> Iterator[Article | ReadError | None]:
     """Every article of a binary JSON Lines stream, or why a line is not one. A file that is
     no JSON Lines at all (binary, or its first lines are not JSON) is one error, not one per
     line."""
@@ -153,7 +163,7 @@ def iter_jsonl(stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) ->
                 yield ReadError(name, f"a binary file, not JSON Lines (NUL byte on line {lineno}): file skipped")
                 return
             else:
-                items = list(parse_line(line, name, lineno))
+                items = list(parse_line(line, name, lineno, keep))
                 content = content or bool(line.strip())
             if leading is None:
                 yield from items
@@ -180,7 +190,8 @@ def iter_jsonl(stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) ->
         yield ReadError(f"{name}:{lineno + 1}", f"unreadable from here on ({e.__class__.__name__}: {e})")
 
 
-def read_jsonl(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = None) -> Iterator[Article | ReadError]:
+def read_jsonl(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = None,
+               keep=None) -> Iterator[Article | ReadError | None]:
     name = source or path
     try:
         raw = open_regular(path, name)
@@ -191,7 +202,7 @@ def read_jsonl(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = 
         head = raw.read(2)
         raw.seek(0)
         if head != b"\x1f\x8b":
-            yield from iter_jsonl(raw, name, limits)
+            yield from iter_jsonl(raw, name, limits, keep)
             return
         try:  # a bomb is refused before any of its lines is read (its start gives it away)
             _prescan(GzipStream(raw, name, limits))
@@ -201,7 +212,7 @@ def read_jsonl(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = 
         except Exception:  # noqa: BLE001 - broken gzip: reported, by line, when read below
             pass
         raw.seek(0)
-        yield from iter_jsonl(GzipStream(raw, name, limits), name, limits)
+        yield from iter_jsonl(GzipStream(raw, name, limits), name, limits, keep)
 
 
 def _prescan(stream: GzipStream, upto: int = 4 * 1024 * 1024) -> None:

@@ -1,0 +1,79 @@
+"""Every stage is linear in its input: a 2 MB pathological text costs about twice a 1 MB one.
+
+The shapes of issue 15 (rows 7 and 16): one 1 MB line, a text of many short lines, a big page,
+a run of "ab." with no space (underthesea's splitter walks back over it from every full stop),
+thousands of "tỷ lệ 12,5%" in one sentence, and places, officials and document numbers
+repeated. Each is read from a file as `cchc extract` reads it and extracted; the CPU time of
+the 2 MB text must stay under 2.5 times that of the 1 MB one (quadratic would be 4). The
+absolute speed is `cchc bench`'s business, not a test's.
+"""
+from __future__ import annotations
+
+import html
+import time
+
+import pytest
+from conftest import SEEDS
+
+from extractor.api import extract_paths
+from extractor.model import ReadError
+
+MB = 1 << 20
+SEED = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
+HEAD = "Công tác cải cách thủ tục hành chính, tiếp nhận hồ sơ.\n\n"  # passes the prefilter
+
+
+def _fill(unit: str, size: int) -> str:
+    """`unit` repeated to `size` bytes of UTF-8."""
+    n = size // len(unit.encode("utf-8")) + 1
+    return unit * n
+
+
+def _paragraphs(size: int) -> list[str]:
+    paras = [p for p in SEED.split("\n") if len(p) > 80]
+    out, total = [], 0
+    while total < size:
+        for p in paras:
+            out.append(p)
+            total += len(p.encode("utf-8")) + 1
+    return out
+
+
+SHAPES = {
+    "one_line": (".txt", lambda n: HEAD + " ".join(" ".join(SEED.split()) for _ in range(n // len(SEED.encode()) + 1))),
+    "many_lines": (".txt", lambda n: HEAD + "\n".join(ln for p in _paragraphs(n) for ln in p.split(". "))),
+    "page": (".html", lambda n: "<html><head><meta charset='utf-8'><title>Cải cách hành chính</title></head><body>"
+                                "<article><h1>Cải cách thủ tục hành chính</h1>"
+                                + "".join(f"<p>{html.escape(p)}</p>\n" for p in _paragraphs(n))
+                                + "</article></body></html>"),
+    "dots": (".txt", lambda n: HEAD + _fill("ab.", n)),
+    "rates": (".txt", lambda n: HEAD + "Tỷ lệ hồ sơ: " + _fill("tỷ lệ 12,5%, ", n) + "."),
+    "places": (".txt", lambda n: HEAD + "Tại " + _fill("UBND tỉnh Tây Ninh, huyện Châu Thành, TP Hồ Chí Minh, ", n) + "."),
+    "officials": (".txt", lambda n: HEAD + "Dự có " + _fill("ông Nguyễn Văn Minh, Chủ tịch UBND tỉnh Tây Ninh, ", n) + "."),
+    "documents": (".txt", lambda n: HEAD + "Theo " + _fill("Quyết định số 123/QĐ-UBND ngày 12/3/2024 của UBND tỉnh, ", n) + "."),
+}
+
+def _cpu(path) -> tuple[float, int]:
+    t = time.process_time()
+    results = list(extract_paths([str(path)]))
+    spent = time.process_time() - t
+    errors = [r for r in results if isinstance(r, ReadError)]
+    assert not errors, errors
+    return spent, sum(len(r) for r in results)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_cpu_time_grows_linearly(shape, tmp_path):
+    ext, make = SHAPES[shape]
+    paths = {}
+    for size in (64 << 10, MB, 2 * MB):
+        paths[size] = tmp_path / f"{shape}-{size}{ext}"
+        paths[size].write_text(make(size), encoding="utf-8")
+    _cpu(paths[64 << 10])  # warm up: imports, compiled rules
+    small, n_small = _cpu(paths[MB])
+    big, n_big = _cpu(paths[2 * MB])
+    assert n_big >= n_small >= 1  # something was extracted (at least the article)
+    if big >= 2.5 * small:  # a busy machine blurs one reading: the least of two of each (quadratic stays 4x)
+        small, big = min(small, _cpu(paths[MB])[0]), min(big, _cpu(paths[2 * MB])[0])
+    assert big < 2.5 * small, f"{shape}: 1 MB {small:.2f} s, 2 MB {big:.2f} s of CPU"
