@@ -155,6 +155,19 @@ def _units() -> tuple[regex.Pattern, dict[str, tuple[str, str]]]:
 
 
 @lru_cache(maxsize=1)
+def _spelled_gate() -> re.Pattern:
+    """A number word right before a unit, in lower case: where a number in words can be."""
+    lists = ("spelled_digit", "spelled_filler", "spelled_ten", "spelled_times", "scale_words", "spelled_half")
+    spelled = {w.lower() for name in lists for w in word_list(name)}
+    _, units = _units()
+    tail = "|".join(re.escape(u).replace(r"\ ", r"\s+") for u in sorted(units, key=len, reverse=True))
+    percent = expand("{percent_words}")
+    point = "|".join(map(re.escape, word_list("spelled_point")))  # "hai phẩy 23%": digits after the point
+    return re.compile(r"(?<!\w)(?:(?:%s)\s+(?:%%|%s|(?:%s)(?!\w))|(?:%s)\s)" % (
+        "|".join(sorted(map(re.escape, spelled), key=len, reverse=True)), percent, tail, point))
+
+
+@lru_cache(maxsize=1)
 def _number_re() -> regex.Pattern:
     return compile_pattern(r"""
         (?P<a>{digits}) (?: \s*/\s* (?P<b>{digits_body}) )?
@@ -310,6 +323,7 @@ class Blocked:
         self.windows = windows
         self._starts = [w[0] for w in windows]
         self._done: dict[int, Spans] = {}
+        self._spelled: list[int] | None = None
 
     def _window(self, i: int) -> Spans:
         spans = self._done.get(i)
@@ -322,6 +336,17 @@ class Blocked:
                         found.append((m.start(), m.end(), rid))
             spans = self._done[i] = Spans(found)
         return spans
+
+    def may_spell(self, start: int, end: int) -> bool:
+        """Whether text[start:end] may hold a number in words: one of its words right before a
+        unit (found once per text, with the standard library's faster engine)."""
+        if self._spelled is None:
+            low = self.text.lower()
+            self._spelled = [m.start() for m in _spelled_gate().finditer(low)] if len(low) == len(self.text) else None
+            if self._spelled is None:
+                return True
+        i = bisect_right(self._spelled, start)
+        return (i > 0 and self._spelled[i - 1] == start) or (i < len(self._spelled) and self._spelled[i] < end)
 
     def covering(self, s: int, e: int):
         """A blocked span with start <= s and e <= end, or None."""
@@ -506,7 +531,9 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
         out.append(Quantity(value=a, start=qstart, end=uend, num_start=m.start(), num_end=m.end(),
                             unit=canon, unit_class=cls, unit_text=utext, qualifier=q, total=total,
                             raw=text[m.start():m.end()], part_of_next=part_of_next))
-    for m in _spelled_re().finditer(text, start, end):
+    spelled = _spelled_re().finditer(text, start, end) \
+        if not isinstance(blocked, Blocked) or blocked.may_spell(start, end) else ()
+    for m in spelled:
         words = m.group("sp")
         low = words.lower().split()
         n = numerals()
