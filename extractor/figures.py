@@ -6,6 +6,7 @@ the rules. A number no rule explains is kept as `other`, never guessed.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
@@ -83,6 +84,9 @@ def _rules() -> FigureRules:
         target=compile_pattern("{target_cue}"), rate_head=compile_pattern("{rate_head}"),
         subject=compile_pattern("{subject}"), subject_locality=compile_pattern("{subject_locality}"),
         not_alone=frozenset(w.casefold() for w in data["subject_not_alone"]))
+
+
+_DIGIT = re.compile(r"\d")
 
 
 @lru_cache(maxsize=None)
@@ -461,6 +465,9 @@ def extract(ctx) -> list[Figure]:
     before: list[Labelled] = []   # the labelled quantities of the sentence before
     for sent, index in zip(ctx.sentences, indices):
         scored = index if index in _index_metrics() else None
+        if not _DIGIT.search(text, sent.start, sent.end) and not blocked.may_spell(sent.start, sent.end):
+            before = []
+            continue  # no digit and no number in words: no quantity
         qs = find_quantities(text, sent.start, sent.end, blocked, bare_scores=scored is not None)
         if not qs:
             before = []
