@@ -62,7 +62,7 @@ def profile(lines: list[str], name: str, timer: Timer) -> dict[str, float]:
     from .checks import check_article
     from .model import Article
     from .normalize import normalize_text
-    from .pipeline import Context, place, stages
+    from .pipeline import Context, apply, place, stages
     from .relevance import is_relevant
 
     objs = []
@@ -90,23 +90,22 @@ def profile(lines: list[str], name: str, timer: Timer) -> dict[str, float]:
 
     def run(stage, c):
         try:
-            return stage(c)
+            apply(stage, c)
         except Exception:  # noqa: BLE001 - a bug in one article must not stop the measurement
             failed.add(id(c))
-            return []
 
     for stage_name, stage in stages():
         t0 = _clock()
         for c in ctxs:
             if stage is check_article or id(c) in failed:
                 continue
-            c.records.extend(run(stage, c))
+            run(stage, c)
         if stage is not check_article:
             timer.add(f"{name}: {stage_name}", _clock() - t0, len(ctxs))
     t0 = _clock()
     for c in ctxs:
         if id(c) not in failed:
-            c.records.extend(run(check_article, c))
+            run(check_article, c)
     timer.add(f"{name}: checks", _clock() - t0, len(ctxs))
     total = sum(v for k, v in timer.t.items() if k.startswith(name + ":"))
     return {"articles": len(arts), "relevant": len(relevant), "seconds": total, "failed": len(failed),

@@ -6,7 +6,9 @@
     -> the codes of every record's place (places.py) -> checks (checks.py)
 
 Every stage takes the `Context` and returns typed records (`records.py`: `Figure`, `Official`,
-…); `extract_article` hands them out as the plain dicts of the data contract. `safe_extract`
+…), which are added to the article's; a step marked `replaces` (the place codes) gives back
+the records so far, completed. `extract_article` hands them out as the plain dicts of the
+data contract. `safe_extract`
 reports a failure on one article instead of raising it, and `extract_each` is the loop over
 many articles in this process (`parallel.extract_many` runs the same on all cores).
 """
@@ -65,7 +67,7 @@ def _stages() -> list[tuple[str, Stage]]:
         ("awards", awards.extract),
         ("documents", documents.extract),
         ("rankings", rankings.extract),
-        ("place codes", places.add_codes),   # codes of every record's place; returns []
+        ("place codes", places.with_codes),  # the records again, with the codes of their places
         ("checks", checks.check_article),
     ]
 
@@ -87,6 +89,16 @@ def place(article: Article) -> Article:
     return replace(article, **asdict(resolve(article)))
 
 
+def apply(stage: Stage, ctx: Context) -> None:
+    """Run one stage: what it finds is added to the article's records, except for a step
+    marked `replaces` (the place codes), which gives back the records so far, completed."""
+    found = stage(ctx)
+    if getattr(stage, "replaces", False):
+        ctx.records = list(found)
+    else:
+        ctx.records.extend(found)
+
+
 def extract_article(article: Article, *, only: set[str] | None = None, prefilter: bool = True) -> list[dict[str, Any]]:
     """All records for one article: its `article` record first, then what each stage finds.
 
@@ -101,7 +113,7 @@ def extract_article(article: Article, *, only: set[str] | None = None, prefilter
     ctx = Context(article)
     for name, stage in stages():
         if only is None or name in only:
-            ctx.records.extend(stage(ctx))
+            apply(stage, ctx)
     return [article.record(), *(r.to_dict() for r in ctx.records)]
 
 

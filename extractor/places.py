@@ -22,7 +22,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -477,34 +477,33 @@ def resolve(article) -> ArticlePlace:
     return ArticlePlace(locality, province, p2025 or place["province_2025"], place)
 
 
-def add_codes(ctx) -> list:
-    """The place codes of every figure, official and ranking of the article (after the stages
-    that build them). A locality that names no unit gives way to the article's; a locality
-    that is a longer string than its place ("TP Hà Nội Nguyễn") keeps the place's words."""
+def with_codes(ctx) -> list:
+    """The article's records with the place codes of every figure, official and ranking (a
+    step after the stages that build them: it gives the records back, with their places). A
+    locality that names no unit gives way to the article's; a locality that is a longer string
+    than its place ("TP Hà Nội Nguyễn") keeps the place's words."""
     a = ctx.article
     art_codes = {**codes(None), **(a.codes or {})}
     within, district = art_codes["province_code"], art_codes["district_code"]
+    out = []
     for rec in ctx.records:
         if rec.kind in ("figure", "official"):
             loc = rec.locality
             if not loc:  # a figure still has its article's province (or none)
                 pkey = _province_key(rec.province) if rec.kind == "figure" else None
-                _set(rec, codes(provinces()[pkey] if pkey else None))
+                rec = replace(rec, **codes(provinces()[pkey] if pkey else None))
             elif loc == a.locality:
-                _set(rec, art_codes)
+                rec = replace(rec, **art_codes)
             elif (found := resolve_locality(loc, within, district)) is None:  # "UBND TP Võ Sĩ": the article's city
-                rec.locality = a.locality
-                _set(rec, art_codes if a.locality else codes(None))
+                rec = replace(rec, **{**(art_codes if a.locality else codes(None)), "locality": a.locality})
             else:
-                rec.locality = found.written
-                _set(rec, place_codes(found))
-                if rec.kind == "figure" and found.unit is not None:
-                    rec.province = province_label(found.unit.province)
+                extra = {"province": province_label(found.unit.province)} \
+                    if rec.kind == "figure" and found.unit is not None else {}
+                rec = replace(rec, **{**place_codes(found), "locality": found.written, **extra})
         elif rec.kind == "ranking":
-            _set(rec, place_codes(resolve_locality(rec.entity, within, district)))
-    return []
+            rec = replace(rec, **place_codes(resolve_locality(rec.entity, within, district)))
+        out.append(rec)
+    return out
 
 
-def _set(rec, values: dict[str, Any]) -> None:
-    for k, v in values.items():
-        setattr(rec, k, v)
+with_codes.replaces = True  # the pipeline takes these records instead of adding them
