@@ -236,16 +236,10 @@ class NewsSpider(scrapy.Spider):
         st = self.state
         if st:
             st.count("pages")
-        body = response.body
-        if body[:3] == b"\x1f\x8b\x08":
-            try:
-                body = gunzip(body, max_size=self.maxsize)
-            except ValueError:  # scrapy's _DecompressionMaxSizeExceeded
-                self._fail(self._chain(response), f"refused: gzip body over {self.maxsize} bytes once decompressed")
-                return None
-            except OSError as e:
-                self._fail(self._chain(response), f"broken gzip body ({e})")
-                return None
+        body = self._unpacked(response.body, self._chain(response), "gzip body")
+        if body is None:
+            return None
+        if body is not response.body:
             response = HtmlResponse(url=response.url, status=response.status, headers=response.headers, body=body,
                                     request=response.request)
         if not isinstance(response, TextResponse):
@@ -253,6 +247,19 @@ class NewsSpider(scrapy.Spider):
                 st.settle(self._chain(response), "skipped", "not a text page")
             return None
         return response
+
+    def _unpacked(self, body: bytes, urls: list[str], what: str) -> bytes | None:
+        """A body sent gzipped without Content-Encoding, unpacked up to DOWNLOAD_MAXSIZE (the
+        body itself when it is not gzip); None, with the URLs failed, when it cannot be."""
+        if body[:3] != b"\x1f\x8b\x08":
+            return body
+        try:
+            return gunzip(body, max_size=self.maxsize)
+        except ValueError:  # scrapy's _DecompressionMaxSizeExceeded
+            self._fail(urls, f"refused: {what} over {self.maxsize} bytes once decompressed")
+        except OSError as e:
+            self._fail(urls, f"broken {what} ({e})")
+        return None
 
     def _chain(self, response) -> list[str]:
         """The page's URL, and the URLs that redirected to it (same site)."""
@@ -342,16 +349,9 @@ class NewsSpider(scrapy.Spider):
         st = self.state
         if st:
             st.count("sitemaps")
-        body = response.body
-        if body[:3] == b"\x1f\x8b\x08":
-            try:
-                body = gunzip(body, max_size=self.maxsize)
-            except ValueError:
-                self._fail([canonical(response.url)], f"refused: gzipped sitemap over {self.maxsize} bytes once decompressed")
-                return
-            except OSError as e:
-                self._fail([canonical(response.url)], f"broken gzipped sitemap ({e})")
-                return
+        body = self._unpacked(response.body, [canonical(response.url)], "gzipped sitemap")
+        if body is None:
+            return
         try:
             sitemap = Sitemap(body)
         except Exception:  # noqa: BLE001 - lxml's errors on a page that is no XML at all

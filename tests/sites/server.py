@@ -55,16 +55,7 @@ class SiteServer:
                     return self._send(200, s.robots.encode(), "text/plain; charset=utf-8")
                 if path in s.raw:
                     status, headers, body = s.raw[path]
-                    self.send_response(status)
-                    for k, v in headers:
-                        self.send_header(k, v)
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    try:
-                        self.wfile.write(body)
-                    except (BrokenPipeError, ConnectionResetError):
-                        pass
-                    return None
+                    return self._answer(status, headers, body)
                 if path in s.redirects:
                     self.send_response(301)
                     self.send_header("Location", s.redirects[path])
@@ -105,12 +96,13 @@ class SiteServer:
 
             def _send(self, status, body, ctype):
                 gz = "gzip" in (self.headers.get("Accept-Encoding") or "") and len(body) > 200
-                if gz:
-                    body = gzip.compress(body)
+                headers = [("Content-Type", ctype)] + ([("Content-Encoding", "gzip")] if gz else [])
+                return self._answer(status, headers, gzip.compress(body) if gz else body)
+
+            def _answer(self, status, headers, body):
                 self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                if gz:
-                    self.send_header("Content-Encoding", "gzip")
+                for k, v in headers:
+                    self.send_header(k, v)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 try:
