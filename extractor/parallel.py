@@ -1,15 +1,15 @@
 """All cores: `extract_inputs(inputs, jobs)` gives exactly what one process gives, in input order.
 
 This process reads the inputs with the readers of reading/ (every size cap and check applies
-the same way for any `jobs`) and applies the reform prefilter; the articles it keeps travel to
-worker processes in slices of `chunksize`, at most `window` slices in flight, so a corpus of any
-size streams through in constant memory; results come back in input order, so the output is
-identical for any `jobs`. `jobs=1` runs the very same slices in this process, with no pool.
+the same way for any `jobs`); the lines of a JSON Lines file travel unparsed, so parsing them,
+the reform prefilter and extraction are shared by all cores. Articles and lines travel to
+worker processes in slices of `chunksize` articles (a line weighs RAW_LINE_WEIGHT of one), at
+most `window` slices in flight, so a corpus of any size streams through in constant memory;
+results come back in input order, so the output is identical for any `jobs`. `jobs=1` runs
+the same code in this process, with no pool.
 
 With `only_relevant`, an article the reform prefilter drops (relevance.py) costs reading,
-normalization and the prefilter only: it never travels to a worker, and its result is `[]`,
-no record at all. Reading is the smaller share of the work: on two cores it runs beside the
-workers' extraction.
+normalization and the prefilter only, and its result is `[]`, no record at all.
 """
 from __future__ import annotations
 
@@ -19,11 +19,13 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .model import Article, ReadError
+from .reading.jsonl import RawLine
 
 Result = list[dict[str, Any]] | ReadError
 
 ARTICLES_PER_SLICE = 8        # articles a worker takes at once…
 ITEMS_PER_SLICE = 512         # …or this many items with the dropped ones and errors between them
+RAW_LINE_WEIGHT = 1 / 16      # an unparsed JSON line, as a share of an article's work
 
 
 def _init_worker() -> None:
@@ -47,14 +49,16 @@ def _unpack(item: Any) -> Any:
 
 # ---------------------------------------------------------------- slices
 
-def _item_slices(items: Iterable[Article | ReadError | None], n: int) -> Iterator[tuple]:
-    """Runs of `n` articles to extract (a ReadError, or None for an article the prefilter
-    dropped, is passed through in its place and does not count)."""
+def _item_slices(items: Iterable[Article | RawLine | ReadError | None], n: int,
+                 line_weight: float = 1.0) -> Iterator[tuple]:
+    """Runs of `n` articles (or JSON lines of `line_weight` each) to extract (a ReadError, or
+    None for an article the prefilter dropped, is passed through in its place and does not
+    count)."""
     chunk: list[Any] = []
-    work = 0
+    work = 0.0
     for x in items:
         chunk.append(_pack(x))
-        work += isinstance(x, Article)
+        work += 1 if isinstance(x, Article) else line_weight if isinstance(x, RawLine) else 0
         if work >= n or len(chunk) >= ITEMS_PER_SLICE:
             yield ("items", chunk)
             chunk, work = [], 0
@@ -62,19 +66,32 @@ def _item_slices(items: Iterable[Article | ReadError | None], n: int) -> Iterato
         yield ("items", chunk)
 
 
-def _read(inputs: Iterable[str], limits, only_relevant: bool) -> Iterator[Article | ReadError | None]:
+def _read(inputs: Iterable[str], limits, only_relevant: bool) -> Iterator[Article | RawLine | ReadError | None]:
     """The articles of `inputs` as the readers give them (every size cap and check of
     reading/); with `only_relevant`, None in place of an article the prefilter drops, which
-    then never travels to a worker (a JSON line is asked before its article is built)."""
+    then never travels to a worker. The lines of a JSON Lines file come unparsed (`RawLine`):
+    the worker parses them, asking the prefilter before an article is built, so reading a
+    large archive is shared by all cores, not left to this process."""
     from .reading import iter_articles
-    from .relevance import is_relevant, relevant
+    from .relevance import is_relevant
 
-    keep = relevant if only_relevant else None
-    for item in iter_articles(inputs, limits=limits, keep=keep):
+    for item in iter_articles(inputs, limits=limits, raw_lines=True):
         if only_relevant and isinstance(item, Article) and not is_relevant(item):
             yield None
         else:
             yield item
+
+
+def _parsed(item: Any, only_relevant: bool) -> Iterator[Article | ReadError | None]:
+    """An item of a slice as the readers would give it: a JSON line parsed here (its warning,
+    then its article; None when the prefilter drops it)."""
+    if not isinstance(item, RawLine):
+        yield item
+        return
+    from .relevance import is_relevant, relevant
+
+    for x in item.parse(relevant if only_relevant else None):
+        yield None if only_relevant and isinstance(x, Article) and not is_relevant(x) else x
 
 
 def _articles(unit: tuple) -> Iterator[Article | ReadError | None]:
@@ -86,7 +103,7 @@ def _run(unit: tuple, only_relevant: bool = False) -> list[Any]:
     from .pipeline import safe_extract
 
     out: list[Any] = []
-    for item in _articles(unit):
+    for item in (x for raw in _articles(unit) for x in _parsed(raw, only_relevant)):
         if item is None:
             out.append([])  # dropped by the prefilter
         elif isinstance(item, ReadError):
@@ -144,7 +161,11 @@ def extract_inputs(inputs: Iterable[str], jobs: int = 1, only_relevant: bool = F
     """Records (or a ReadError) of every article of every input, in input order, identical for
     any `jobs`; `[]` for an article the prefilter drops when `only_relevant`. `limits`:
     reading.Limits, the readers' size and decompression caps."""
-    yield from _ordered(_item_slices(_read(inputs, limits, only_relevant), chunksize), jobs, window, only_relevant)
+    # on several cores a JSON line not parsed yet weighs less than an article (most are ones
+    # the prefilter drops, and a slice must be worth a trip to a worker); in one process the
+    # slices stay small, so results come as they are made
+    weight = RAW_LINE_WEIGHT if jobs > 1 else 1.0
+    yield from _ordered(_item_slices(_read(inputs, limits, only_relevant), chunksize, weight), jobs, window, only_relevant)
 
 
 def extract_many(items: Iterable[Article | ReadError], jobs: int = 1, chunksize: int = ARTICLES_PER_SLICE,

@@ -97,14 +97,14 @@ def _walk(folder: str | os.PathLike) -> Iterator[Path]:
 
 
 def iter_path(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = None,
-              keep=None) -> Iterator[Article | ReadError | None]:
+              keep=None, raw_lines: bool = False) -> Iterator[Article | ReadError | None]:
     """One file (any supported kind). `source` names it (default: the path as text)."""
     name = source or display_name(path)
     low = name.lower()
     if low.endswith(JSONL_EXT):
         from .jsonl import read_jsonl
 
-        yield from read_jsonl(path, limits, source=name, keep=keep)
+        yield from read_jsonl(path, limits, source=name, keep=keep, raw_lines=raw_lines)
         return
     if low.endswith(WARC_EXT):
         from .warc import iter_warc
@@ -146,7 +146,8 @@ def _read_stdin(stdin, limits: Limits) -> Iterator[Article | ReadError]:
     yield from _read_bytes(data, "-", _sniff(data), limits=limits)
 
 
-def _one_input(inp: str | os.PathLike, stdin, limits: Limits, keep=None) -> Iterator[Article | ReadError | None]:
+def _one_input(inp: str | os.PathLike, stdin, limits: Limits, keep=None,
+               raw_lines: bool = False) -> Iterator[Article | ReadError | None]:
     if isinstance(inp, str) and inp == "-":
         yield from _read_stdin(stdin, limits)
         return
@@ -173,26 +174,28 @@ def _one_input(inp: str | os.PathLike, stdin, limits: Limits, keep=None) -> Iter
                 yield f
                 continue
             found = True
-            yield from iter_path(str(f), limits, keep=keep)
+            yield from iter_path(str(f), limits, keep=keep, raw_lines=raw_lines)
         if not found:
             yield ReadError(name, "folder holds no readable files (.txt, .html, .jsonl, .warc)")
     elif os.path.lexists(inp):
-        yield from iter_path(os.fspath(inp), limits, source=name, keep=keep)
+        yield from iter_path(os.fspath(inp), limits, source=name, keep=keep, raw_lines=raw_lines)
     else:
         yield ReadError(name, "no such file or folder")
 
 
 def iter_articles(inputs: Iterable[str | os.PathLike], stdin=None, limits: Limits | None = None,
-                  keep=None) -> Iterator[Article | ReadError | None]:
+                  keep=None, raw_lines: bool = False) -> Iterator[Article | ReadError | None]:
     """Every article of every input, in order; errors are yielded, never raised. `keep(text,
     title)`, given, is asked about each JSON line's normalized text and title before its
     article is built: None comes in its place when it says no (the prefilter of
-    `cchc extract --only-relevant`: such a line costs no date parsing, no article id)."""
+    `cchc extract --only-relevant`: such a line costs no date parsing, no article id). With
+    `raw_lines`, the lines of a JSON Lines file come unparsed (`jsonl.RawLine`) once the file
+    has shown it is one: parsing them is left to whoever extracts them (the workers)."""
     limits = limits or DEFAULT_LIMITS
     for inp in inputs:
         where = display_name(inp) if isinstance(inp, (str, os.PathLike)) else repr(inp)
         try:
-            for item in _one_input(inp, stdin, limits, keep):
+            for item in _one_input(inp, stdin, limits, keep, raw_lines):
                 if isinstance(item, Article) and item.extra.get("warnings"):
                     # what a reader repaired or ignored in an article it still read
                     yield ReadWarning(item.source, "; ".join(item.extra.pop("warnings")) + " (the article is read)")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 from ..model import Article, ReadError
@@ -145,11 +146,25 @@ def parse_line(line: bytes, name: str, lineno: int, keep=None) -> Iterator[Artic
 _NOT_JSONL_AFTER = 20  # leading lines that are not JSON at all before a file is judged not JSON Lines
 
 
+@dataclass(frozen=True)
+class RawLine:
+    """One line of a file already known to be JSON Lines, not parsed yet: `cchc extract --jobs`
+    sends these to the workers, which parse them (`parse_line`) as this process would."""
+
+    line: bytes
+    name: str
+    lineno: int
+
+    def parse(self, keep=None) -> Iterator[Article | ReadError | None]:
+        return parse_line(self.line, self.name, self.lineno, keep)
+
+
 def iter_jsonl(stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS,
-               keep=None) -> Iterator[Article | ReadError | None]:
+               keep=None, raw_lines: bool = False) -> Iterator[Article | ReadError | RawLine | None]:
     """Every article of a binary JSON Lines stream, or why a line is not one. A file that is
     no JSON Lines at all (binary, or its first lines are not JSON) is one error, not one per
-    line."""
+    line. With `raw_lines`, once the file has shown it is JSON Lines its lines come unparsed
+    (`RawLine`), to be parsed where they are extracted."""
     lineno = 0
     leading: list[ReadError] | None = []  # errors held while no line has been JSON yet
     content = False
@@ -162,6 +177,9 @@ def iter_jsonl(stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS,
             elif leading is not None and b"\0" in line:
                 yield ReadError(name, f"a binary file, not JSON Lines (NUL byte on line {lineno}): file skipped")
                 return
+            elif raw_lines and leading is None:
+                yield RawLine(line, name, lineno)
+                continue
             else:
                 items = list(parse_line(line, name, lineno, keep))
                 content = content or bool(line.strip())
@@ -191,7 +209,7 @@ def iter_jsonl(stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS,
 
 
 def read_jsonl(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = None,
-               keep=None) -> Iterator[Article | ReadError | None]:
+               keep=None, raw_lines: bool = False) -> Iterator[Article | ReadError | RawLine | None]:
     name = source or path
     try:
         raw = open_regular(path, name)
@@ -202,7 +220,7 @@ def read_jsonl(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = 
         head = raw.read(2)
         raw.seek(0)
         if head != b"\x1f\x8b":
-            yield from iter_jsonl(raw, name, limits, keep)
+            yield from iter_jsonl(raw, name, limits, keep, raw_lines)
             return
         try:  # a bomb is refused before any of its lines is read (its start gives it away)
             _prescan(GzipStream(raw, name, limits))
@@ -212,7 +230,7 @@ def read_jsonl(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = 
         except Exception:  # noqa: BLE001 - broken gzip: reported, by line, when read below
             pass
         raw.seek(0)
-        yield from iter_jsonl(GzipStream(raw, name, limits), name, limits, keep)
+        yield from iter_jsonl(GzipStream(raw, name, limits), name, limits, keep, raw_lines)
 
 
 def _prescan(stream: GzipStream, upto: int = 4 * 1024 * 1024) -> None:
