@@ -66,16 +66,18 @@ def _item_slices(items: Iterable[Article | RawLine | ReadError | None], n: int,
         yield ("items", chunk)
 
 
-def _read(inputs: Iterable[str], limits, only_relevant: bool) -> Iterator[Article | RawLine | ReadError | None]:
+def _read(inputs: Iterable[str], limits, only_relevant: bool,
+          raw_lines: bool = False) -> Iterator[Article | RawLine | ReadError | None]:
     """The articles of `inputs` as the readers give them (every size cap and check of
     reading/); with `only_relevant`, None in place of an article the prefilter drops, which
-    then never travels to a worker. The lines of a JSON Lines file come unparsed (`RawLine`):
-    the worker parses them, asking the prefilter before an article is built, so reading a
-    large archive is shared by all cores, not left to this process."""
+    then never travels to a worker. With `raw_lines` (several cores), the lines of a JSON
+    Lines file come unparsed (`RawLine`): the worker parses them, asking the prefilter before
+    an article is built, so reading a large archive is shared by all cores."""
     from .reading import iter_articles
-    from .relevance import is_relevant
+    from .relevance import is_relevant, relevant
 
-    for item in iter_articles(inputs, limits=limits, raw_lines=True):
+    keep = relevant if only_relevant else None  # asked of a line parsed here before its article is built
+    for item in iter_articles(inputs, limits=limits, keep=keep, raw_lines=raw_lines):
         if only_relevant and isinstance(item, Article) and not is_relevant(item):
             yield None
         else:
@@ -162,10 +164,10 @@ def extract_inputs(inputs: Iterable[str], jobs: int = 1, only_relevant: bool = F
     any `jobs`; `[]` for an article the prefilter drops when `only_relevant`. `limits`:
     reading.Limits, the readers' size and decompression caps."""
     # on several cores a JSON line not parsed yet weighs less than an article (most are ones
-    # the prefilter drops, and a slice must be worth a trip to a worker); in one process the
-    # slices stay small, so results come as they are made
-    weight = RAW_LINE_WEIGHT if jobs > 1 else 1.0
-    yield from _ordered(_item_slices(_read(inputs, limits, only_relevant), chunksize, weight), jobs, window, only_relevant)
+    # the prefilter drops, and a slice must be worth a trip to a worker)
+    several = jobs > 1
+    items = _read(inputs, limits, only_relevant, raw_lines=several)  # in one process, lines are parsed as read
+    yield from _ordered(_item_slices(items, chunksize, RAW_LINE_WEIGHT if several else 1.0), jobs, window, only_relevant)
 
 
 def extract_many(items: Iterable[Article | ReadError], jobs: int = 1, chunksize: int = ARTICLES_PER_SLICE,
