@@ -44,6 +44,13 @@ def _fix_tone(m: re.Match) -> str:
     return _TONE_MAP.get(s, s)
 
 
+def changes_words(text: str | None) -> bool:
+    """Whether normalizing may change the words of `text` beyond its tone marks and NFC form
+    (odd spaces, dropped characters, look-alike letters): if not, a search for words that have
+    neither an old tone placement nor a decomposed letter may run on the text as it is."""
+    return bool(text) and _SPECIAL.search(text) is not None
+
+
 def normalize_text(text: str) -> str:
     """Normalize a Vietnamese text (see module docstring). Idempotent."""
     if not text:

@@ -96,3 +96,13 @@ def test_warc_reader(tmp_path):
     truncated.write_bytes(warc.read_bytes()[:-200])
     got = list(iter_warc(str(truncated)))
     assert isinstance(got[-1], ReadError) and len([x for x in got if not isinstance(x, ReadError)]) >= 8
+
+
+def test_prefilter_words_are_the_same_before_and_after_normalization():
+    """A JSON line is asked about its reform words before its text is normalized when
+    normalizing could change no word of it (reading/jsonl.py): that holds only while no word of
+    the vocabulary changes under normalization itself (an old tone placement, "Đ" look-alikes)."""
+    from extractor.normalize import normalize_text
+    from extractor.relevance import terms
+
+    assert terms() and all(normalize_text(w) == w for w in terms())

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from ..model import Article, ReadError
-from ..normalize import normalize_text
+from ..normalize import changes_words, normalize_text
 from .dates import parse_date
 from .inputs import DEFAULT_LIMITS, GzipStream, Limits, ReadWarning, clean_text, iter_lines, open_regular
 
@@ -65,6 +65,10 @@ def article_from_obj(obj: Any, name: str, lineno: int, warnings: list[str] | Non
     text, fixed = clean_text(text)
     if fixed:
         warnings.append(f"`text`: {fixed}")
+    raw_title = obj.get("title") if isinstance(obj.get("title"), str) else None
+    if keep is not None and text.strip() and not changes_words(text) and not changes_words(raw_title) \
+            and not keep(text, raw_title):
+        return None  # dropped before normalization, which would add no word to what keep saw
     text = normalize_text(text).strip()
     if not text:
         raise ReadError(where, "`text` is blank: line skipped")
