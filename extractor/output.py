@@ -118,7 +118,8 @@ class Writer:
             elif k == "document":
                 label, value = "document", f"{r.get('doc_type') or ''} {r.get('number')} {r.get('issued') or ''}"
             elif k == "ranking":
-                pos = f"#{r['rank']}" if r.get("rank") else f"last-{r.get('from_bottom')}"
+                fb = r.get("from_bottom")
+                pos = f"#{r['rank']}" if r.get("rank") else ("last" if fb == 1 else f"#{fb} from last")
                 label, value = "ranking", f"{r.get('index')} {r.get('level') or ''} {pos} {r.get('entity')}"
             elif k == "check":
                 label, value = f"check:{r.get('check')}", f"{r.get('status')}: {r.get('message')}"

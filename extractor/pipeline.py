@@ -102,7 +102,8 @@ def apply(stage: Stage, ctx: Context) -> None:
 def extract_article(article: Article, *, only: set[str] | None = None, prefilter: bool = True) -> list[dict[str, Any]]:
     """All records for one article: its `article` record first, then what each stage finds.
 
-    With `prefilter` (the default) an article without any reform vocabulary skips the stages.
+    With `prefilter` (the default) an article with too little reform vocabulary (fewer than
+    `min_terms` words of patterns/relevance.yaml) skips the stages.
     `only`: the names of the steps to run ("places" and those of `stages()`), for profiling."""
     from .relevance import is_relevant
 

@@ -44,6 +44,16 @@ def test_table_and_csv():
     assert any(r["metric"] == "dossiers_late_rate" and r["value"] == "0.63" for r in rows)
 
 
+def test_table_says_where_a_ranking_is_counted_from():
+    text = ("Về Chỉ số cải cách hành chính (Chỉ số CCHC) năm 2023, huyện Phong Điền đứng đầu bảng xếp hạng; "
+            "huyện Vĩnh Thạnh xếp áp chót, trong khi quận Ninh Kiều xếp cuối bảng.")
+    out = run_cchc("extract", "-", "--format", "table", "-q", input=text.encode()).stdout.decode()
+    rows = [line.split("«")[0] for line in out.splitlines() if line.strip().startswith("ranking")]
+    assert any("#1 huyện Phong Điền" in r for r in rows), out
+    assert any("#2 from last huyện Vĩnh Thạnh" in r for r in rows), out
+    assert any(" last quận Ninh Kiều" in r for r in rows), out
+
+
 def test_stdin_and_output_file(tmp_path):
     out = tmp_path / "o.jsonl"
     text = "Kết quả, bộ phận Một cửa tiếp nhận 1.245 hồ sơ, trong đó trễ hạn 3 hồ sơ."

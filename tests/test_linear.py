@@ -71,9 +71,12 @@ def test_cpu_time_grows_linearly(shape, tmp_path):
         paths[size] = tmp_path / f"{shape}-{size}{ext}"
         paths[size].write_text(make(size), encoding="utf-8")
     _cpu(paths[64 << 10])  # warm up: imports, compiled rules
-    small, n_small = _cpu(paths[MB])
-    big, n_big = _cpu(paths[2 * MB])
-    assert n_big >= n_small >= 1  # something was extracted (at least the article)
-    if big >= 2.5 * small:  # a busy machine blurs one reading: the least of two of each (quadratic stays 4x)
-        small, big = min(small, _cpu(paths[MB])[0]), min(big, _cpu(paths[2 * MB])[0])
+    # the CPU time of one reading moves by half on a busy machine: the two sizes are read one
+    # right after the other and the best of up to three such pairs counts (quadratic stays 4x)
+    for _ in range(3):
+        small, n_small = _cpu(paths[MB])
+        big, n_big = _cpu(paths[2 * MB])
+        assert n_big >= n_small >= 1  # something was extracted (at least the article)
+        if big < 2.5 * small:
+            break
     assert big < 2.5 * small, f"{shape}: 1 MB {small:.2f} s, 2 MB {big:.2f} s of CPU"
