@@ -22,13 +22,9 @@ from .model import Article
 from .patterns import load_file
 
 
-def _fold(w: str) -> str:
-    return unicodedata.normalize("NFC", str(w)).lower()
-
-
 @lru_cache(maxsize=1)
 def terms() -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_fold(w) for w in load_file("relevance").get("terms") or []))
+    return tuple(dict.fromkeys(_lower(str(w)) for w in load_file("relevance").get("terms") or []))
 
 
 @lru_cache(maxsize=1)
@@ -78,17 +74,13 @@ def relevant(text: str, title: str | None = None) -> bool:
     return len(found_terms(title, text, enough=need)) >= need
 
 
-def text_is_relevant(text: str) -> bool:
-    return relevant(text)
-
-
 def is_relevant(article: Article) -> bool:
     return relevant(article.text, article.title)
 
 
 @lru_cache(maxsize=1)
 def strong_terms() -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_fold(w) for w in load_file("relevance").get("strong_terms") or []))
+    return tuple(dict.fromkeys(_lower(str(w)) for w in load_file("relevance").get("strong_terms") or []))
 
 
 def is_about_reform(article: Article) -> bool:

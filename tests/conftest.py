@@ -13,11 +13,11 @@ DEV_GOLD = ROOT / "corpus" / "gold" / "dev.gold.jsonl"
 SHARED = ROOT.parent / "shared"
 
 
-def run_cchc(*args, input=None, cwd=ROOT, timeout=300):
-    """Run the real CLI in a subprocess (as a user would)."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+def run_cchc(*args, input=None, cwd=ROOT, timeout=300, env=None, preexec_fn=None):
+    """Run the real CLI in a subprocess (as a user would); `env` adds variables."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""), **(env or {}))
     return subprocess.run([sys.executable, "-m", "extractor.cli", *args], input=input, capture_output=True,
-                          cwd=cwd, env=env, timeout=timeout)
+                          cwd=cwd, env=env, timeout=timeout, preexec_fn=preexec_fn)
 
 
 @pytest.fixture(scope="session")

@@ -21,12 +21,11 @@ import sqlite3
 import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEEDS, free_port
+from conftest import ROOT, SEEDS, free_port, run_cchc
 
 from extractor.model import Article, ReadError
 
@@ -35,11 +34,9 @@ GOOD_TEXT = Path(GOOD).read_text(encoding="utf-8")
 TEXT = "Bộ phận Một cửa tiếp nhận 1.245 hồ sơ, giải quyết đúng hạn 1.242 hồ sơ, trễ hạn 3 hồ sơ."
 
 
-def cchc(*args, input=None, timeout=120, preexec_fn=None, env=None):
-    """The real CLI in a subprocess, with a time bound."""
-    e = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""), **(env or {}))
-    return subprocess.run([sys.executable, "-m", "extractor.cli", *args], input=input, capture_output=True, cwd=ROOT,
-                          env=e, timeout=timeout, preexec_fn=preexec_fn)
+def cchc(*args, timeout=120, **kw):
+    """The real CLI in a subprocess, with a tighter time bound."""
+    return run_cchc(*args, timeout=timeout, **kw)
 
 
 def err_lines(r) -> list[str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..model import Article, ReadError
 from .fetch import fetch_url  # one URL for `cchc extract URL`: deadline, size cap, address rules
-from .inputs import (DEFAULT_LIMITS, Limits, ReadWarning, decode_text, display_name, gunzip, open_regular,
+from .inputs import (DEFAULT_LIMITS, Limits, ReadWarning, decode_text, display_name, gunzip,
                      read_capped, read_file, walk)
 
 __all__ = ["DEFAULT_LIMITS", "Limits", "ReadError", "ReadWarning", "iter_articles", "iter_path"]
@@ -29,10 +29,6 @@ WARC_EXT = (".warc", ".warc.gz", ".arc", ".arc.gz")
 KNOWN_EXT = TEXT_EXT + HTML_EXT + JSONL_EXT + WARC_EXT
 # annotation files that sit beside articles (e.g. corpus/gold/seeds.gold.jsonl) are not input
 SKIP_SUFFIXES = (".gold.jsonl",)
-
-
-def _decode_text(data: bytes, source: str) -> str:
-    return decode_text(data, source)
 
 
 def read_text_bytes(data: bytes, source: str, **meta) -> Article:
@@ -129,7 +125,7 @@ def _read_stdin(stdin, limits: Limits) -> Iterator[Article | ReadError]:
         yield ReadError("-", "no standard input (it is closed)")
         return
     if isinstance(stream, io.TextIOBase):
-        stream = stream.buffer
+        stream = getattr(stream, "buffer", stream)  # a StringIO has none: its str is encoded below
     try:
         data = read_capped(stream, "-", limits)
     except ReadError as e:

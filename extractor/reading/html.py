@@ -20,7 +20,7 @@ import regex
 from ..model import Article, ReadError
 from ..normalize import normalize_text
 from .dates import parse_date
-from .inputs import DEFAULT_LIMITS, Limits, bom_encoding, clean_text, gunzip, nul_offset
+from .inputs import DEFAULT_LIMITS, Limits, bom_encoding, clean_text, gunzip, kind_of, nul_offset
 
 # trafilatura and its helpers log through `logging`; with no handler configured Python prints
 # their warnings on stderr (one line per odd page). cchc reports problems itself.
@@ -99,8 +99,6 @@ def decode(data: bytes | str, source: str, limits: Limits = DEFAULT_LIMITS, warn
         raise ReadError(source, "cannot decode the page (no charset declared; not UTF-8 nor windows-1258)") from None
 
 
-_KIND = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object", type(None): "null"}
-
 
 def _str(v: Any) -> str | None:
     """A JSON-LD value as text: a string, the first string of a list, or an object's name;
@@ -126,7 +124,7 @@ def _field(it: dict, key: str, warnings: list[str]) -> str | None:
     inner = v.get("name", v.get("@id")) if isinstance(v, dict) else None
     if got is None and (isinstance(v, _SCALAR) or isinstance(inner, (*_SCALAR, list, dict))
                         or (isinstance(v, list) and v and all(isinstance(x, _SCALAR) for x in v))):
-        warnings.append(f"JSON-LD `{key}` is {_KIND.get(type(v), type(v).__name__)} "
+        warnings.append(f"JSON-LD `{key}` is {kind_of(v)} "
                         f"{json.dumps(v)[:40]}, not text: ignored")
     return got
 
@@ -134,7 +132,7 @@ def _field(it: dict, key: str, warnings: list[str]) -> str | None:
 def _types(it: dict, warnings: list[str]) -> set[str]:
     t = it.get("@type")
     if t is not None and not isinstance(t, (str, list)):
-        warnings.append(f"JSON-LD `@type` is {_KIND.get(type(t), type(t).__name__)}: ignored")
+        warnings.append(f"JSON-LD `@type` is {kind_of(t)}: ignored")
     return {x for x in (t if isinstance(t, list) else [t]) if isinstance(x, str)}
 
 
@@ -149,7 +147,7 @@ def _ld_items(data: Any, warnings: list[str]) -> list[dict]:
         if isinstance(graph, dict):
             return [graph]
         if graph is not None:
-            warnings.append(f"JSON-LD `@graph` is {_KIND.get(type(graph), type(graph).__name__)}: ignored")
+            warnings.append(f"JSON-LD `@graph` is {kind_of(graph)}: ignored")
         return [data]
     return []
 

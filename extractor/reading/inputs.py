@@ -34,6 +34,14 @@ from ..model import ReadError
 MB = 1024 * 1024
 
 
+_JSON_KINDS = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object", type(None): "null"}
+
+
+def kind_of(v) -> str:
+    """What a JSON value is, in words, for a message ("a list", "null", …)."""
+    return _JSON_KINDS.get(type(v), type(v).__name__)
+
+
 @dataclass(frozen=True)
 class Limits:
     """Caps on one input. `max_size`: the largest item (file, page, JSON line, WARC record)
@@ -48,6 +56,11 @@ class Limits:
     def too_big(self, n: int, what: str = "file") -> str:
         return (f"{what} skipped: larger than the {_mb(self.max_size)} limit ({_mb(n)} or more); "
                 "raise --max-size if it is real")
+
+    def is_bomb(self, compressed: int, out: int, floor: int | None = None) -> bool:
+        """Whether `out` bytes from `compressed` expand past `max_ratio`, once past `floor`
+        bytes of output (default `ratio_floor`)."""
+        return out > (self.ratio_floor if floor is None else floor) and out > self.max_ratio * max(compressed, 1)
 
     def bomb(self, compressed: int, out: int, what: str | None = "file") -> str:
         why = (f"a decompression bomb (expands more than {self.max_ratio:g} times, {_mb(compressed)} to over "
@@ -247,7 +260,7 @@ class GzipStream(io.RawIOBase):
         n = self._gz.readinto(b)
         self.out += n
         lim = self.limits
-        if self.out > lim.ratio_floor and self.out > lim.max_ratio * max(self._count.n, 1):
+        if lim.is_bomb(self._count.n, self.out):
             raise ReadError(self.source, lim.bomb(self._count.n, self.out))
         return n
 
@@ -290,7 +303,7 @@ def gunzip(data: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
                 consumed = len(data) - len(d.unused_data if d.eof else buf)
                 if total > limits.max_size:
                     raise ReadError(source, limits.too_big(total))
-                if total > limits.ratio_floor and total > limits.max_ratio * max(consumed, 1):
+                if limits.is_bomb(consumed, total):
                     raise ReadError(source, limits.bomb(consumed, total))
                 if not chunk and not buf:
                     break

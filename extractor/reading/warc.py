@@ -60,11 +60,11 @@ def _gzip_chunks(read, limits: Limits) -> Iterator[bytes | _Damage]:
     eof = False
     total_in = total_out = 0
     after_damage = False
-    held: list = []  # consecutive bad members of one kind are reported once: [what, count]
+    held: list = []  # consecutive bad members of one kind are reported once: [what, count, kind]
 
     def flush() -> Iterator[_Damage]:
         if held:
-            what, n = held
+            what, n, _ = held
             held.clear()
             yield _Damage(what if n == 1 else f"{what} (and the {n - 1:,} gzip members after it, alike)")
 
@@ -108,11 +108,11 @@ def _gzip_chunks(read, limits: Limits) -> Iterator[bytes | _Damage]:
         after_damage = False
         d = zlib.decompressobj(16 + zlib.MAX_WBITS)
         member_in = member_out = 0
-        bad = None
+        bad = kind = None  # what is wrong with this member, in words and as "truncated", "bomb" or "corrupt"
         held_out: list[bytes] | None = []  # a member's first bytes wait until it is known not to be a bomb
         while not d.eof and not bad:
             if not pending and not more():
-                bad = "the file ends inside a gzip member (truncated)"
+                bad, kind = "the file ends inside a gzip member (truncated)", "truncated"
                 break
             buf, pending = pending, b""
             try:
@@ -120,8 +120,8 @@ def _gzip_chunks(read, limits: Limits) -> Iterator[bytes | _Damage]:
                 while True:
                     used = member_in + len(buf) - len(d.unused_data if d.eof else d.unconsumed_tail)
                     member_out += len(out)
-                    if member_out > limits.ratio_floor and member_out > limits.max_ratio * max(used, 1):
-                        bad = "a gzip member that is " + limits.bomb(used, member_out, None)
+                    if limits.is_bomb(used, member_out):
+                        bad, kind = "a gzip member that is " + limits.bomb(used, member_out, None), "bomb"
                         break
                     if held_out is not None:
                         held_out.append(out)
@@ -137,30 +137,26 @@ def _gzip_chunks(read, limits: Limits) -> Iterator[bytes | _Damage]:
                     if not out and not d.unconsumed_tail and not d.eof:
                         break
             except zlib.error as e:
-                bad = f"a corrupt gzip member ({e})"
+                bad, kind = f"a corrupt gzip member ({e})", "corrupt"
             if bad:  # resynchronize on the next member header, after what this member used
-                pending = d.unconsumed_tail if bad.startswith("a gzip member that is") else buf[1:]
+                pending = d.unconsumed_tail if kind == "bomb" else buf[1:]
                 after_damage = True
                 break
             member_in += len(buf) - len(d.unused_data)
             pending = d.unused_data
-        if held_out and not bad:
-            yield from flush()
-            yield from held_out
-        elif held_out and bad.startswith("the file ends"):  # what a truncated member holds is still read
+        if held_out and (not bad or kind == "truncated"):  # what a truncated member holds is still read
             yield from flush()
             yield from held_out
         if bad:
-            kind = bad.split(" (", 1)[0]
-            if held and held[0].split(" (", 1)[0] == kind:
+            if held and held[2] == kind:
                 held[1] += 1
             else:
                 yield from flush()
-                held.extend([bad, 1])
+                held.extend([bad, 1, kind])
             continue
         total_in += member_in
         total_out += member_out
-        if total_out > 4 * limits.ratio_floor and total_out > limits.max_ratio * max(total_in, 1):
+        if limits.is_bomb(total_in, total_out, floor=4 * limits.ratio_floor):
             yield from flush()
             yield _Damage("the rest of the file not read: " + limits.bomb(total_in, total_out, None), fatal=True)
             return
@@ -294,7 +290,7 @@ def iter_records(f: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) -> It
         if not (length_s.isascii() and length_s.isdigit()):
             fr.take(sep)
             yield ReadError(rec_name, f"record skipped: its Content-Length {length_s[:40]!r} is not a number")
-            _resync(fr)
+            _skip_to_record(fr)  # drop bytes up to the next record
             continue
         length = int(length_s)
         if length > limits.max_size:  # a real record too large, or a length that lies
@@ -332,7 +328,7 @@ def iter_records(f: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) -> It
             fr.take(sep)
             yield ReadError(rec_name, f"record skipped: its Content-Length {length:,} does not end the record "
                                       "(no blank line after it)")
-            _resync(fr)
+            _skip_to_record(fr)  # drop bytes up to the next record
 
 
 def _drop_blank(buf: bytearray) -> None:
@@ -367,10 +363,6 @@ def _skip_to_record(fr: _Framer, start: int = 0) -> tuple[int, bool]:
             fr.buf.clear()
             return skipped, False
 
-
-def _resync(fr: _Framer) -> None:
-    """Drop bytes up to the next record (or all of them, at the end or at damage)."""
-    _skip_to_record(fr)
 
 
 def _skip_block(fr: _Framer, length: int) -> int:
