@@ -20,14 +20,7 @@ from typing import IO, Any
 from ..model import Article, ReadError
 from ..normalize import changes_words, normalize_text
 from .dates import parse_date
-from .inputs import DEFAULT_LIMITS, GzipStream, Limits, ReadWarning, clean_text, iter_lines, open_regular
-
-_TYPE = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object", type(None): "null"}
-
-
-def _kind(v: Any) -> str:
-    return _TYPE.get(type(v), type(v).__name__)
-
+from .inputs import DEFAULT_LIMITS, GzipStream, Limits, ReadWarning, clean_text, iter_lines, kind_of, open_regular
 
 def _label(obj: dict, key: str, warnings: list[str]) -> str | None:
     """A text field (title, author, site): a string, strings joined, or an object's name."""
@@ -39,7 +32,7 @@ def _label(obj: dict, key: str, warnings: list[str]) -> str | None:
     elif isinstance(v, dict) and isinstance(v.get("name"), str):
         v = v["name"]
     if not isinstance(v, str):
-        warnings.append(f"`{key}` is {_kind(v)}, not text: ignored")
+        warnings.append(f"`{key}` is {kind_of(v)}, not text: ignored")
         return None
     v, fixed = clean_text(v)
     if fixed:
@@ -54,21 +47,25 @@ def article_from_obj(obj: Any, name: str, lineno: int, warnings: list[str] | Non
     normalized text and title first: None when it says no, and nothing else is done."""
     where = f"{name}:{lineno}"
     if not isinstance(obj, dict):
-        raise ReadError(where, f"not a JSON object ({_kind(obj)}): line skipped")
+        raise ReadError(where, f"not a JSON object ({kind_of(obj)}): line skipped")
     if warnings is None:
         warnings = []
     text = obj.get("text")
     if text is None or text == "":
         raise ReadError(where, "no `text` field: line skipped")
     if not isinstance(text, str):
-        raise ReadError(where, f"`text` is {_kind(text)}, not a string: line skipped")
+        raise ReadError(where, f"`text` is {kind_of(text)}, not a string: line skipped")
     text, fixed = clean_text(text)
     if fixed:
         warnings.append(f"`text`: {fixed}")
-    raw_title = obj.get("title") if isinstance(obj.get("title"), str) else None
-    if keep is not None and text.strip() and not changes_words(text) and not changes_words(raw_title) \
-            and not keep(text, raw_title):
-        return None  # dropped before normalization, which would add no word to what keep saw
+    raw_title = obj.get("title")
+    if keep is not None and (raw_title is None or isinstance(raw_title, str)) and text.strip() \
+            and not changes_words(text) and not changes_words(raw_title):
+        # asked before normalization, which would add no word to what keep sees; a title that
+        # is a list or an object is only known once read (`_label`), so that line waits
+        if not keep(text, raw_title):
+            return None
+        keep = None  # it said yes
     text = normalize_text(text).strip()
     if not text:
         raise ReadError(where, "`text` is blank: line skipped")
@@ -77,7 +74,7 @@ def article_from_obj(obj: Any, name: str, lineno: int, warnings: list[str] | Non
         return None
     url = obj.get("url")
     if url is not None and not isinstance(url, str):
-        raise ReadError(where, f"`url` is {_kind(url)}, not a string: line skipped")
+        raise ReadError(where, f"`url` is {kind_of(url)}, not a string: line skipped")
     if url:
         url, fixed = clean_text(url.strip())
         if fixed:
@@ -87,14 +84,14 @@ def article_from_obj(obj: Any, name: str, lineno: int, warnings: list[str] | Non
     if isinstance(ident, float) and ident.is_integer():
         ident = int(ident)
     if ident is not None and (isinstance(ident, bool) or not isinstance(ident, (str, int))):
-        warnings.append(f"`id` is {_kind(ident)}, not a string or integer: ignored, the line number names it")
+        warnings.append(f"`id` is {kind_of(ident)}, not a string or integer: ignored, the line number names it")
         ident = None
     if isinstance(ident, str):
         ident = clean_text(ident)[0]
     source = url or (f"{name}#{ident}" if ident not in (None, "") else f"{name}#{lineno}")
     published = obj.get("published")
     if published is not None and not isinstance(published, str):
-        warnings.append(f"`published` is {_kind(published)}, not a date string: ignored")
+        warnings.append(f"`published` is {kind_of(published)}, not a date string: ignored")
         published = None
     return Article(
         source=source,
