@@ -14,6 +14,7 @@ many articles in this process (`parallel.extract_many` runs the same on all core
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
@@ -39,11 +40,14 @@ class Context:
     def sentences(self) -> list[Sentence]:
         return split_sentences(self.article.text)
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
     def sentence_at(self, pos: int) -> Sentence | None:
-        for s in self.sentences:
-            if s.start <= pos < s.end:
-                return s
-        return None
+        """The sentence that holds `pos` (by bisection: sentences are in order, apart)."""
+        i = bisect_right(self._sentence_starts, pos) - 1
+        return self.sentences[i] if i >= 0 and pos < self.sentences[i].end else None
 
     def of_kind(self, kind: str) -> list[Any]:
         return [r for r in self.records if r.kind == kind]

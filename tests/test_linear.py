@@ -3,7 +3,7 @@
 The shapes of issue 15 (rows 7 and 16): one 1 MB line, a text of many short lines, a big page,
 a run of "ab." with no space (underthesea's splitter walks back over it from every full stop),
 thousands of "tỷ lệ 12,5%" in one sentence, and places, officials and document numbers
-repeated. Each is read from a file as `cchc extract` reads it and extracted; the CPU time of
+(dated, and undated one a sentence) repeated. Each is read from a file as `cchc extract` reads it and extracted; the CPU time of
 the 2 MB text must stay under 2.5 times that of the 1 MB one (quadratic would be 4). The
 absolute speed is `cchc bench`'s business, not a test's.
 """
@@ -51,6 +51,8 @@ SHAPES = {
     "places": (".txt", lambda n: HEAD + "Tại " + _fill("UBND tỉnh Tây Ninh, huyện Châu Thành, TP Hồ Chí Minh, ", n) + "."),
     "officials": (".txt", lambda n: HEAD + "Dự có " + _fill("ông Nguyễn Văn Minh, Chủ tịch UBND tỉnh Tây Ninh, ", n) + "."),
     "documents": (".txt", lambda n: HEAD + "Theo " + _fill("Quyết định số 123/QĐ-UBND ngày 12/3/2024 của UBND tỉnh, ", n) + "."),
+    # undated, one a sentence: each asks for the sentence it opens (the issue date "Ngày 5/10, …")
+    "documents_undated": (".txt", lambda n: HEAD + _fill("Theo Quyết định số 123/QĐ-UBND thì tốt. ", n)),
 }
 
 def _cpu(path) -> tuple[float, int]:
