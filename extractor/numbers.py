@@ -324,6 +324,7 @@ class Blocked:
         self._starts = [w[0] for w in windows]
         self._done: dict[int, Spans] = {}
         self._spelled: list[int] | None = None
+        self._gate_read = False
 
     def _window(self, i: int) -> Spans:
         spans = self._done.get(i)
@@ -340,11 +341,14 @@ class Blocked:
     def may_spell(self, start: int, end: int) -> bool:
         """Whether text[start:end] may hold a number in words: one of its words right before a
         unit (found once per text, with the standard library's faster engine)."""
-        if self._spelled is None:
+        if not self._gate_read:
+            self._gate_read = True
             low = self.text.lower()
-            self._spelled = [m.start() for m in _spelled_gate().finditer(low)] if len(low) == len(self.text) else None
-            if self._spelled is None:
-                return True
+            # a character that lower-cases to two ("İ") moves the offsets: no gate for this text
+            if len(low) == len(self.text):
+                self._spelled = [m.start() for m in _spelled_gate().finditer(low)]
+        if self._spelled is None:
+            return True
         i = bisect_right(self._spelled, start)
         return (i > 0 and self._spelled[i - 1] == start) or (i < len(self._spelled) and self._spelled[i] < end)
 

@@ -47,6 +47,9 @@ SHAPES = {
                                 + "".join(f"<p>{html.escape(p)}</p>\n" for p in _paragraphs(n))
                                 + "</article></body></html>"),
     "dots": (".txt", lambda n: HEAD + _fill("ab.", n)),
+    # "İ" lower-cases to two characters: the spelled-number gate cannot use offsets of the
+    # lower-cased text, and must find that out once, not once a sentence
+    "dotted_i": (".txt", lambda n: HEAD + "İ " + _fill("Sở đã tiếp nhận nhiều hồ sơ. ", n)),
     "rates": (".txt", lambda n: HEAD + "Tỷ lệ hồ sơ: " + _fill("tỷ lệ 12,5%, ", n) + "."),
     "places": (".txt", lambda n: HEAD + "Tại " + _fill("UBND tỉnh Tây Ninh, huyện Châu Thành, TP Hồ Chí Minh, ", n) + "."),
     "officials": (".txt", lambda n: HEAD + "Dự có " + _fill("ông Nguyễn Văn Minh, Chủ tịch UBND tỉnh Tây Ninh, ", n) + "."),
