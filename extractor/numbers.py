@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import regex
 
-from .patterns import alternation, compile_pattern, expand, load_file, rules, table
+from .patterns import alternation, compile_pattern, expand, load_file, longest_first, rules, table
 from .patterns import words as word_list
 
 _NUMBER_SHAPE = re.compile(r"\d+(?:[.,]\d+)*")
@@ -160,11 +160,11 @@ def _spelled_gate() -> re.Pattern:
     lists = ("spelled_digit", "spelled_filler", "spelled_ten", "spelled_times", "scale_words", "spelled_half")
     spelled = {w.lower() for name in lists for w in word_list(name)}
     _, units = _units()
-    tail = "|".join(re.escape(u).replace(r"\ ", r"\s+") for u in sorted(units, key=len, reverse=True))
+    tail = "|".join(re.escape(u).replace(r"\ ", r"\s+") for u in longest_first(units))
     percent = expand("{percent_words}")
     point = "|".join(map(re.escape, word_list("spelled_point")))  # "hai phẩy 23%": digits after the point
     return re.compile(r"(?<!\w)(?:(?:%s)\s+(?:%%|%s|(?:%s)(?!\w))|(?:%s)\s)" % (
-        "|".join(sorted(map(re.escape, spelled), key=len, reverse=True)), percent, tail, point))
+        "|".join(map(re.escape, longest_first(spelled))), percent, tail, point))
 
 
 @lru_cache(maxsize=1)

@@ -34,6 +34,8 @@ from typing import Any
 import regex
 import yaml
 
+from . import rulecache
+
 FLAGS = regex.VERBOSE | regex.IGNORECASE | regex.UNICODE | regex.V0
 
 
@@ -87,7 +89,7 @@ def lexicon() -> dict[str, Any]:
                 owner[k] = name
                 if kind == "lists" and isinstance(v, dict):
                     tables[k] = {str(w): val for w, val in v.items()}
-                target[k] = sorted({str(w) for w in v}, key=len, reverse=True) if kind == "lists" else str(v)
+                target[k] = longest_first(str(w) for w in v) if kind == "lists" else str(v)
     return {"lists": lists, "parts": parts, "tables": tables}
 
 
@@ -104,9 +106,16 @@ def table(name: str) -> dict[str, Any]:
 _REF = regex.compile(r"(?<!\\)\{([a-z_][a-z0-9_]*)\}")
 
 
+def longest_first(words: Iterable[str]) -> list[str]:
+    """The distinct words, longest first, then in code point order: an alternation tries the
+    longest word first, and is the same text in every run (a set's order is not), so its
+    compiled form can be kept on disk (`rulecache`)."""
+    return sorted(set(words), key=lambda w: (-len(w), w))
+
+
 def alternation(words: Iterable[str]) -> str:
     """`(?:w1|w2|…)`, longest first, any whitespace where a word has a space."""
-    return "(?:" + "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)) + ")"
+    return "(?:" + "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in longest_first(words)) + ")"
 
 
 def expand(src: str, depth: int = 0) -> str:
@@ -129,14 +138,22 @@ def expand(src: str, depth: int = 0) -> str:
 
 @lru_cache(maxsize=None)
 def compile_pattern(src: str, flags: int = FLAGS) -> regex.Pattern:
-    """Compile a pattern source with lexicon parts and named lists."""
+    """Compile a pattern source with lexicon parts and named lists (kept on disk between
+    runs, see `rulecache`)."""
     lists = lexicon()["lists"]
     expanded = expand(src)
     used = {n: lists[n] for n in regex.findall(r"\\L<(\w+)>", expanded)}
     missing = [n for n in regex.findall(r"\\L<(\w+)>", expanded) if n not in lists]
     if missing:
         raise KeyError(f"unknown lexicon list(s) {missing} in pattern {src[:60]!r}")
-    return regex.compile(expanded, flags, **used)
+    cache = rulecache.current()
+    k = rulecache.key(expanded, flags, used)
+    found = cache.get(k, expanded)
+    if found is not None:
+        return found
+    compiled = regex.compile(expanded, flags, **used)
+    cache.put(k, compiled)
+    return compiled
 
 
 def whole_words(words: Iterable[str], guard: str = r"\p{L}\p{M}") -> regex.Pattern:

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from typing import Any, Callable
 
+from . import rulecache
 from .model import Article, ReadError
 from .nlp import Sentence, split_sentences
 from .records import Record
@@ -152,5 +153,7 @@ _WARM_UP = ("Năm 2023, UBND tỉnh Tây Ninh tiếp nhận 1.245 hồ sơ thủ
 
 
 def warm_up() -> None:
-    """Load and compile what the stages use, once (worker processes start warm)."""
+    """Load and compile what the stages use, once (worker processes start warm), and keep the
+    compiled rules for the next run (a forkserver's workers end without the exit handlers)."""
     extract_article(Article(source="warm-up", text=_WARM_UP), prefilter=False)
+    rulecache.save()

@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,10 @@ GOLD = ROOT / "corpus" / "gold" / "seeds.gold.jsonl"
 DEV = ROOT / "corpus" / "dev"
 DEV_GOLD = ROOT / "corpus" / "gold" / "dev.gold.jsonl"
 SHARED = ROOT.parent / "shared"
+
+# compiled rules are kept between runs (extractor/rulecache.py): the suite keeps its own, so it
+# starts cold, leaves the user's cache alone, and every later process finds it warm
+os.environ.setdefault("CCHC_CACHE_DIR", tempfile.mkdtemp(prefix="cchc-test-rules-"))
 
 
 def run_cchc(*args, input=None, cwd=ROOT, timeout=300, env=None, preexec_fn=None):

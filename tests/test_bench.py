@@ -13,6 +13,7 @@ SUMMARY = [  # the rows of the side-by-side table, measured in one run
     rf"  prefilter pass rate\s+{NUMBER}% \({NUMBER}/{NUMBER}\)",
     rf"reform articles, extract \(per CPU s\)\s+{NUMBER} articles/s\s+>= 300",
     rf"start-up, extract of one text \(CPU, start to finish\)\s+{NUMBER} s\s+< 0.5 s",
+    rf"  first run: no compiled rules on disk yet\s+{NUMBER} s",
     rf"saved pages, extract \(per CPU s\)\s+{NUMBER} pages/s",
     rf"  reference: trafilatura alone on the same pages\s+{NUMBER} pages/s",
     rf"--jobs 2 vs 1, \d+ reform articles \(wall\)\s+{NUMBER} s -> {NUMBER} s = {NUMBER}x\s+>= 1.6x",
@@ -50,6 +51,7 @@ def test_bench_corpus_option_and_the_naive_reference():
     assert r.returncode == 0, r.stderr.decode()
     assert "general general_sample.jsonl (60 articles)" in out and "reform cchc_sample.jsonl (50 articles" in out
     assert re.search(r"machine: \d+ cores, load average [\d.]+", out)
+    assert "bytecode and compiled rules cached" in out
     assert re.search(rf"reference: naive pipeline \(underthesea ner on every sentence\)\s+{NUMBER} articles/s", out)
     assert re.search(rf"  cchc / naive, reform articles\s+{NUMBER}x\s+>= 10x", out)
     assert "per stage" not in out

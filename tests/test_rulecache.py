@@ -1,0 +1,149 @@
+"""Compiled rules kept on disk between runs (extractor/rulecache.py): a run with the cache
+gives the same output as one without, and a broken, foreign or unwritable cache is only a
+slower start."""
+import hashlib
+import os
+import pickle
+import subprocess
+import sys
+
+import pytest
+import regex
+
+from conftest import ROOT, SEEDS, pattern_examples, run_cchc
+from extractor import patterns, rulecache
+
+SEED = str(sorted(SEEDS.glob("*.txt"))[0])
+
+
+def _extract(tmp_path, cache, name):
+    out = tmp_path / f"{name}.jsonl"
+    done = run_cchc("extract", SEED, "-o", str(out), "-q", env={"CCHC_CACHE_DIR": str(cache)})
+    assert done.returncode == 0, done.stderr.decode()
+    return out.read_bytes(), done
+
+
+def _cache_files(d):
+    return sorted(p for p in d.glob("compiled-rules-*.pickle")) if d.is_dir() else []
+
+
+def test_a_warm_run_reads_the_rules_from_disk_and_writes_the_same_output(tmp_path):
+    cache = tmp_path / "cache"
+    off, _ = _extract(tmp_path, "off", "off")
+    assert _cache_files(cache) == []
+    cold, _ = _extract(tmp_path, cache, "cold")
+    files = _cache_files(cache)
+    assert len(files) == 1 and regex.__version__ in files[0].name
+    stored = rulecache._read(files[0])
+    assert len(stored) > 100  # every rule an article needs
+    before = files[0].stat().st_mtime_ns
+    warm, _ = _extract(tmp_path, cache, "warm")
+    assert off == cold == warm
+    assert files[0].stat().st_mtime_ns == before  # nothing new to save
+
+
+def test_off_writes_nothing(tmp_path, monkeypatch):
+    for value in ("off", "", "0"):
+        monkeypatch.setenv("CCHC_CACHE_DIR", value)
+        assert rulecache.cache_file() is None
+    monkeypatch.setenv("CCHC_CACHE_DIR", str(tmp_path))
+    assert rulecache.cache_file().parent == tmp_path
+    monkeypatch.delenv("CCHC_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert rulecache.cache_file().parent == tmp_path / "xdg" / "cchc"
+
+
+def _pattern_and_examples():
+    """Every rule of every family with its positive and negative example texts."""
+    out = []
+    for family in patterns.pattern_files():
+        for rule in patterns.rules(family):
+            for key in ("regex", "left", "right", "phrase", "sentence"):
+                if rule.get(key):
+                    texts = [ex["text"] for pol in ("positive", "negative")
+                             for ex in (rule.get("examples") or {}).get(pol) or []]
+                    out.append((rule[key], texts))
+    return out
+
+
+def test_a_pattern_read_back_matches_as_the_compiled_one(tmp_path):
+    """The stored form of every rule finds the same spans and groups on its own examples."""
+    cache = rulecache.RuleCache(tmp_path / "rules.pickle")
+    rules = _pattern_and_examples()
+    assert len(rules) > 100
+    lists = patterns.lexicon()["lists"]
+    compiled = {}
+    for src, _ in rules:
+        expanded = patterns.expand(src)
+        used = {n: lists[n] for n in regex.findall(r"\\L<(\w+)>", expanded)}
+        k = rulecache.key(expanded, patterns.FLAGS, used)
+        compiled[src] = (k, expanded, regex.compile(expanded, patterns.FLAGS, **used))
+        cache.put(k, compiled[src][2])
+    assert cache.save()
+    back = rulecache.RuleCache(tmp_path / "rules.pickle")
+    checked = 0
+    for src, texts in rules:
+        k, expanded, fresh = compiled[src]
+        stored = back.get(k, expanded)
+        assert stored is not None and stored.groupindex == fresh.groupindex
+        for text in texts:
+            a = [(m.span(), m.groups()) for m in fresh.finditer(text)]
+            b = [(m.span(), m.groups()) for m in stored.finditer(text)]
+            assert a == b, (src[:60], text)
+            checked += 1
+    assert checked > 500
+
+
+class _Evil:
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.path}",))
+
+
+@pytest.mark.parametrize("content", ["truncated", "garbage", "empty", "not_a_dict", "foreign"])
+def test_a_broken_or_foreign_cache_is_ignored_and_replaced(tmp_path, content):
+    cache = tmp_path / "cache"
+    good, _ = _extract(tmp_path, cache, "good")
+    path = _cache_files(cache)[0]
+    whole = path.read_bytes()
+    touched = tmp_path / "pwned"
+    path.write_bytes({
+        "truncated": whole[: len(whole) // 2],
+        "garbage": os.urandom(4096),
+        "empty": b"",
+        "not_a_dict": pickle.dumps(["a", "b"]),
+        "foreign": pickle.dumps({"k": _Evil(touched)}),
+    }[content])
+    again, done = _extract(tmp_path, cache, "again")
+    assert again == good
+    assert not touched.exists()  # the unpickler builds compiled rules and nothing else
+    assert len(rulecache._read(path)) > 100  # rewritten whole at the end of the run
+
+
+def test_a_cache_that_cannot_be_written_leaves_the_run_as_it_was(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    good, _ = _extract(tmp_path, "off", "good")
+    out, done = _extract(tmp_path, blocker / "cache", "blocked")
+    assert out == good
+    assert blocker.read_text() == "not a directory"
+
+
+def test_the_expanded_rules_are_the_same_text_in_every_run():
+    """Word lists become alternations in one order whatever the hash seed (a set's order is
+    not), or no run would find the previous run's rules."""
+    code = ("import hashlib; from extractor import patterns as p\n"
+            "h = hashlib.sha1()\n"
+            "for f in p.pattern_files():\n"
+            "    for r in p.rules(f):\n"
+            "        for k in ('regex', 'left', 'right', 'phrase', 'sentence'):\n"
+            "            if r.get(k): h.update(p.expand(r[k]).encode())\n"
+            "print(h.hexdigest())")
+    digests = set()
+    for seed in ("1", "2", "3"):
+        env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(ROOT), CCHC_CACHE_DIR="off")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1
