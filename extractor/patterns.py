@@ -60,10 +60,14 @@ def load_yaml(stream) -> Any:
 
 @lru_cache(maxsize=None)
 def load_file(name: str) -> dict[str, Any]:
-    path = patterns_dir() / f"{name}.yaml"
-    with open(path, encoding="utf-8") as f:
-        data = load_yaml(f) or {}
-    data.setdefault("rules", [])
+    """One pattern file, parsed (kept between runs by a digest of its bytes, see `rulecache`)."""
+    raw = (patterns_dir() / f"{name}.yaml").read_bytes()
+    k = rulecache.digest(raw)
+    data = rulecache.files().get(k)
+    if data is None:
+        data = load_yaml(raw.decode("utf-8")) or {}
+        data.setdefault("rules", [])
+        rulecache.files().put(k, data)
     return data
 
 
@@ -146,10 +150,10 @@ def compile_pattern(src: str, flags: int = FLAGS) -> regex.Pattern:
     missing = [n for n in regex.findall(r"\\L<(\w+)>", expanded) if n not in lists]
     if missing:
         raise KeyError(f"unknown lexicon list(s) {missing} in pattern {src[:60]!r}")
-    cache = rulecache.current()
+    cache = rulecache.rules()
     k = rulecache.key(expanded, flags, used)
-    found = cache.get(k, expanded)
-    if found is not None:
+    found = cache.get(k)
+    if isinstance(found, regex.Pattern) and found.pattern == expanded:
         return found
     compiled = regex.compile(expanded, flags, **used)
     cache.put(k, compiled)

@@ -27,6 +27,12 @@ def _cache_files(d):
     return sorted(p for p in d.glob("compiled-rules-*.pickle")) if d.is_dir() else []
 
 
+def _stored(path, allowed=rulecache._RULES):
+    """What a cache file holds, each entry read back (a broken entry fails the test)."""
+    cache = rulecache.DiskCache(path, allowed)
+    return {k: cache.get(k) for k in rulecache._read(path)}
+
+
 def test_a_warm_run_reads_the_rules_from_disk_and_writes_the_same_output(tmp_path):
     cache = tmp_path / "cache"
     off, _ = _extract(tmp_path, "off", "off")
@@ -34,8 +40,11 @@ def test_a_warm_run_reads_the_rules_from_disk_and_writes_the_same_output(tmp_pat
     cold, _ = _extract(tmp_path, cache, "cold")
     files = _cache_files(cache)
     assert len(files) == 1 and regex.__version__ in files[0].name
-    stored = rulecache._read(files[0])
-    assert len(stored) > 100  # every rule an article needs
+    stored = _stored(files[0])
+    assert len(stored) > 100 and all(isinstance(p, regex.Pattern) for p in stored.values())
+    parsed = _stored(next(cache.glob("pattern-files-*.pickle")), rulecache._NOTHING)
+    assert len(parsed) == len(patterns.pattern_files())  # every pattern file, as plain data
+    assert all(isinstance(d, dict) and "rules" in d for d in parsed.values())
     before = files[0].stat().st_mtime_ns
     warm, _ = _extract(tmp_path, cache, "warm")
     assert off == cold == warm
@@ -45,12 +54,15 @@ def test_a_warm_run_reads_the_rules_from_disk_and_writes_the_same_output(tmp_pat
 def test_off_writes_nothing(tmp_path, monkeypatch):
     for value in ("off", "", "0"):
         monkeypatch.setenv("CCHC_CACHE_DIR", value)
-        assert rulecache.cache_file() is None
+        assert rulecache.cache_dir() is None
     monkeypatch.setenv("CCHC_CACHE_DIR", str(tmp_path))
-    assert rulecache.cache_file().parent == tmp_path
+    assert rulecache.cache_dir() == tmp_path
     monkeypatch.delenv("CCHC_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert rulecache.cache_file().parent == tmp_path / "xdg" / "cchc"
+    assert rulecache.cache_dir() == tmp_path / "xdg" / "cchc"
+    off = rulecache.DiskCache(None)
+    off.put("k", {"a": 1})
+    assert off.get("k") is None and not off.save()
 
 
 def _pattern_and_examples():
@@ -68,7 +80,7 @@ def _pattern_and_examples():
 
 def test_a_pattern_read_back_matches_as_the_compiled_one(tmp_path):
     """The stored form of every rule finds the same spans and groups on its own examples."""
-    cache = rulecache.RuleCache(tmp_path / "rules.pickle")
+    cache = rulecache.DiskCache(tmp_path / "rules.pickle", rulecache._RULES)
     rules = _pattern_and_examples()
     assert len(rules) > 100
     lists = patterns.lexicon()["lists"]
@@ -80,12 +92,12 @@ def test_a_pattern_read_back_matches_as_the_compiled_one(tmp_path):
         compiled[src] = (k, expanded, regex.compile(expanded, patterns.FLAGS, **used))
         cache.put(k, compiled[src][2])
     assert cache.save()
-    back = rulecache.RuleCache(tmp_path / "rules.pickle")
+    back = rulecache.DiskCache(tmp_path / "rules.pickle", rulecache._RULES)
     checked = 0
     for src, texts in rules:
         k, expanded, fresh = compiled[src]
-        stored = back.get(k, expanded)
-        assert stored is not None and stored.groupindex == fresh.groupindex
+        stored = back.get(k)
+        assert stored.pattern == expanded and stored.groupindex == fresh.groupindex
         for text in texts:
             a = [(m.span(), m.groups()) for m in fresh.finditer(text)]
             b = [(m.span(), m.groups()) for m in stored.finditer(text)]
@@ -102,12 +114,14 @@ class _Evil:
         return (os.system, (f"touch {self.path}",))
 
 
-@pytest.mark.parametrize("content", ["truncated", "garbage", "empty", "not_a_dict", "foreign"])
-def test_a_broken_or_foreign_cache_is_ignored_and_replaced(tmp_path, content):
+@pytest.mark.parametrize("kind", ["compiled-rules", "pattern-files"])
+@pytest.mark.parametrize("content", ["truncated", "garbage", "empty", "not_a_dict", "foreign", "foreign_entries"])
+def test_a_broken_or_foreign_cache_is_ignored_and_replaced(tmp_path, content, kind):
     cache = tmp_path / "cache"
     good, _ = _extract(tmp_path, cache, "good")
-    path = _cache_files(cache)[0]
+    path = next(cache.glob(f"{kind}-*.pickle"))
     whole = path.read_bytes()
+    entries = rulecache._read(path)
     touched = tmp_path / "pwned"
     path.write_bytes({
         "truncated": whole[: len(whole) // 2],
@@ -115,11 +129,14 @@ def test_a_broken_or_foreign_cache_is_ignored_and_replaced(tmp_path, content):
         "empty": b"",
         "not_a_dict": pickle.dumps(["a", "b"]),
         "foreign": pickle.dumps({"k": _Evil(touched)}),
+        # every entry replaced by one that would run a command when unpickled
+        "foreign_entries": pickle.dumps({k: pickle.dumps(_Evil(touched)) for k in entries}),
     }[content])
     again, done = _extract(tmp_path, cache, "again")
     assert again == good
-    assert not touched.exists()  # the unpickler builds compiled rules and nothing else
-    assert len(rulecache._read(path)) > 100  # rewritten whole at the end of the run
+    assert not touched.exists()  # the unpicklers build plain data and compiled rules, nothing else
+    stored = _stored(path, rulecache._RULES)  # made afresh and saved at the end of the run
+    assert len(stored) == len(entries) and all(v is not None for v in stored.values())
 
 
 def test_a_cache_that_cannot_be_written_leaves_the_run_as_it_was(tmp_path):
