@@ -60,6 +60,7 @@ def _spelled(word: str) -> int | None:
     return int(v) if v else None
 
 
+_FOUR_DIGITS = regex.compile(r"\d{4}")
 _YEARS = regex.compile(r"(?<![\d/.-])(?:19|20)\d\d(?![\d/])")
 
 
@@ -161,7 +162,7 @@ SOURCES = ("stated", "context", "article", "none")
 
 def period_year(period: str | None) -> int | None:
     """The year a period ends in: "2022-H1" -> 2022, "2017-M05" -> 2017, "2015/2023" -> 2023."""
-    years = regex.findall(r"\d{4}", period or "")
+    years = _FOUR_DIGITS.findall(period or "")
     return int(years[-1]) if years else None
 
 

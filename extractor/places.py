@@ -22,7 +22,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -477,6 +477,13 @@ def resolve(article) -> ArticlePlace:
     return ArticlePlace(locality, province, p2025 or place["province_2025"], place)
 
 
+def _update(rec, fields: dict) -> None:
+    """Set a record's place fields in place: the record is this article's own, and
+    `dataclasses.replace` (a new record through __init__) cost more than the codes."""
+    for k, v in fields.items():
+        setattr(rec, k, v)
+
+
 def with_codes(ctx) -> list:
     """The article's records with the place codes of every figure, official and ranking (a
     step after the stages that build them: it gives the records back, with their places). A
@@ -491,17 +498,17 @@ def with_codes(ctx) -> list:
             loc = rec.locality
             if not loc:  # a figure still has its article's province (or none)
                 pkey = _province_key(rec.province) if rec.kind == "figure" else None
-                rec = replace(rec, **codes(provinces()[pkey] if pkey else None))
+                _update(rec, codes(provinces()[pkey] if pkey else None))
             elif loc == a.locality:
-                rec = replace(rec, **art_codes)
+                _update(rec, art_codes)
             elif (found := resolve_locality(loc, within, district)) is None:  # "UBND TP Võ Sĩ": the article's city
-                rec = replace(rec, **{**(art_codes if a.locality else codes(None)), "locality": a.locality})
+                _update(rec, {**(art_codes if a.locality else codes(None)), "locality": a.locality})
             else:
                 extra = {"province": province_label(found.unit.province)} \
                     if rec.kind == "figure" and found.unit is not None else {}
-                rec = replace(rec, **{**place_codes(found), "locality": found.written, **extra})
+                _update(rec, {**place_codes(found), "locality": found.written, **extra})
         elif rec.kind == "ranking":
-            rec = replace(rec, **place_codes(resolve_locality(rec.entity, within, district)))
+            _update(rec, place_codes(resolve_locality(rec.entity, within, district)))
         out.append(rec)
     return out
 

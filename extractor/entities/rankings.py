@@ -206,15 +206,24 @@ def _level_of(entity: str, default: str | None) -> str | None:
     return default
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=1)
+def _any_index() -> regex.Pattern:
+    """Any of the indices, one alternation: a text that names none is scanned once, not once
+    per index."""
+    sources = load_file("rankings")["rules"]
+    index = next(r for r in sources if r["id"] == "rankings.index")["index"]
+    return compile_pattern("|".join(f"(?:{src}\n)" for src in index.values()))  # verbose: a comment ends at \n
+
+
 def names_an_index(text: str) -> bool:
-    """(cached: figures and rankings both ask, of the same article)"""
-    return any(pat.search(text) for _, pat in _rules().indices)
+    return _any_index().search(text) is not None
 
 
 @lru_cache(maxsize=1024)
 def _index_named(sentence: str):
     """The last index a sentence names (cached: figures and rankings both ask, per sentence)."""
+    if not names_an_index(sentence):
+        return None
     return _last(_rules().indices, sentence)
 
 
