@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import time
+import zlib
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -257,7 +258,7 @@ class NewsSpider(scrapy.Spider):
             return gunzip(body, max_size=self.maxsize)
         except ValueError:  # scrapy's _DecompressionMaxSizeExceeded
             self._fail(urls, f"refused: {what} over {self.maxsize} bytes once decompressed")
-        except OSError as e:
+        except (OSError, EOFError, zlib.error) as e:  # a bad header, a cut or corrupt stream
             self._fail(urls, f"broken {what} ({e})")
         return None
 

@@ -3,7 +3,8 @@
 `hostile_site()` is `generic.news_site` plus, linked from the home page or named in robots.txt:
 a same-site 301 to an article, a redirect loop, an off-site redirect, a redirect to the
 link-local metadata address, a redirect to file://, an article whose JSON-LD is nested 100,000
-deep, a sitemap and an article served gzipped without Content-Encoding, and three gzip bombs
+deep, a sitemap and an article served gzipped without Content-Encoding, two such articles whose
+gzip is cut off or corrupt, and three gzip bombs
 (40 MB of zeros: a sitemap, a page with Content-Encoding, a page without). `EXPECT` lists, per
 path, what the crawl must say about it.
 """
@@ -27,6 +28,8 @@ EXPECT = {
     "/bom.html": ("failed", "refused: body over 20971520 bytes once decompressed"),
     "/bom-khong-header.html": ("failed", "refused: gzip body over 20971520 bytes once decompressed"),
     "/bom-sitemap.xml.gz": ("failed", "refused: gzipped sitemap over 20971520 bytes once decompressed"),
+    "/nen-cut.html": ("failed", "broken gzip body (Compressed file ended before the end-of-stream marker"),
+    "/nen-hong.html": ("failed", "broken gzip body (Error -3 while decompressing data"),
 }
 
 
@@ -55,9 +58,14 @@ def hostile_site(crawl_delay: float = 0.01):
     site.raw["/bom-sitemap.xml.gz"] = (200, [("Content-Type", "application/x-gzip")], zeros)
     site.raw["/bai-nen.html"] = (200, [("Content-Type", "text/html; charset=utf-8")],
                                  gzip.compress(_article(extra[1]["title"], extra[1]["text"])))
+    packed = gzip.compress(_article(extra[3]["title"], extra[3]["text"]))
+    html_type = [("Content-Type", "text/html; charset=utf-8")]
+    # gzip cut off before any byte of the page (cut later, Scrapy's gunzip keeps what it read)
+    site.raw["/nen-cut.html"] = (200, html_type, packed[:12])
+    site.raw["/nen-hong.html"] = (200, html_type, packed[:10] + bytes(range(40)) + packed[50:])  # corrupt stream
     site.pages["/chi-trong-sitemap.html"] = _article(extra[2]["title"], extra[2]["text"])
     links = ["/bai-cu-chuyen-huong", "/vong-lap-1", "/ra-ngoai", "/sieu-du-lieu", "/tep-noi-bo", "/json-ld-sau.html",
-             "/bom.html", "/bom-khong-header.html", "/bai-nen.html"]
+             "/bom.html", "/bom-khong-header.html", "/bai-nen.html", "/nen-cut.html", "/nen-hong.html"]
     home = site.pages["/"].decode()
     menu = "".join(f'<li><a href="{p}">Mục {i}</a></li>' for i, p in enumerate(links))
     site.pages["/"] = home.replace("</main>", f'<ul class="more-links">{menu}</ul></main>').encode()
