@@ -113,18 +113,6 @@ def profile(lines: list[str], name: str, timer: Timer) -> dict[str, float]:
             "records": sum(len(c.records) for c in ctxs)}
 
 
-def end_to_end(lines: list[str]) -> tuple[int, float]:
-    from .pipeline import safe_extract
-    from .reading.jsonl import article_from_obj
-
-    t0 = _clock()
-    n = 0
-    for i, ln in enumerate(lines):
-        safe_extract(article_from_obj(json.loads(ln), "bench", i))
-        n += 1
-    return n, _clock() - t0
-
-
 def naive(lines: list[str]) -> tuple[int, float, int]:
     """underthesea's NER over every sentence of every article: the pipeline one would write first."""
     from underthesea import ner, sent_tokenize

@@ -221,10 +221,6 @@ class Scope:
         return all(a is None or a == b for a, b in
                    ((self.level, whole.level), (self.body, whole.body), (self.period, whole.period)))
 
-    def describe(self) -> str:
-        return ", ".join(x for x in (self.body, f"cấp {self.level}" if self.level else None,
-                                     self.procedure, self.period) if x)
-
 
 @lru_cache(maxsize=4096)
 def _sentence_marks(sentence: str) -> tuple[tuple, tuple, tuple, tuple]:

@@ -15,8 +15,6 @@ from pathlib import Path
 
 from .normalize import fold
 
-LEVELS = ("national", "province", "district", "commune")
-
 
 @dataclass(frozen=True)
 class Unit:

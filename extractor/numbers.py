@@ -199,7 +199,7 @@ def _range_re() -> regex.Pattern:
     return _reader_re("numbers.range")
 
 
-def _bare_scores(text: str, start: int, end: int, blocked, taken: list[Quantity]) -> list[Quantity]:
+def _bare_scores(text: str, start: int, end: int, blocked: Blocked, taken: list[Quantity]) -> list[Quantity]:
     """Bare decimals in score positions (numbers.yaml `numbers.bare_score`)."""
     out: list[Quantity] = []
     spans = Spans((q.num_start, q.num_end) for q in taken)
@@ -222,7 +222,7 @@ def _bare_scores(text: str, start: int, end: int, blocked, taken: list[Quantity]
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 
 
-def _ranges(text: str, start: int, end: int, blocked: list[tuple[int, int, str]]) -> list[Quantity]:
+def _ranges(text: str, start: int, end: int, blocked: Blocked) -> list[Quantity]:
     """Ranges of one quantity: two quantities each, `range_low` and `range_high` (numbers.yaml)."""
     out: list[Quantity] = []
     if not _reader_re("numbers.range", "hint").search(text, start, end):
@@ -308,8 +308,7 @@ class Blocked:
 
     Blockers all cover digits, so they are run only over windows around digit runs (the text
     between is never scanned), and a window only when a number in it is asked about (`_inside`):
-    most windows hold a date, a year or a document number that no quantity needs. Iterating
-    gives every span, sorted."""
+    most windows hold a date, a year or a document number that no quantity needs."""
 
     def __init__(self, text: str):
         self.text = text
@@ -359,35 +358,16 @@ class Blocked:
             return None  # a span lies inside its window
         return self._window(i).covering(s, e)
 
-    def all(self) -> Spans:
-        return Spans(sp for i in range(len(self.windows)) for sp in self._window(i))
-
-    def __iter__(self):
-        return iter(self.all())
-
-    def __len__(self) -> int:
-        return len(self.all())
-
-    def __getitem__(self, i):
-        return self.all()[i]
-
 
 def blocked_spans(text: str) -> Blocked:
     """Spans (start, end, blocker id) in which numbers are not figures (see `Blocked`)."""
     return Blocked(text)
 
 
-def _inside(spans, s: int, e: int) -> str | None:
+def _inside(blocked: Blocked, s: int, e: int) -> str | None:
     """The id of a blocked span that covers [s, e), or None."""
-    if isinstance(spans, (Spans, Blocked)):
-        hit = spans.covering(s, e)
-        return hit[2] if hit is not None else None
-    for bs, be, rid in spans:
-        if bs <= s and e <= be:
-            return rid
-        if bs > s:
-            break
-    return None
+    hit = blocked.covering(s, e)
+    return hit[2] if hit is not None else None
 
 
 def _qualifier(text: str, pos: int) -> tuple[str, int]:
@@ -486,7 +466,7 @@ def _unit_after(text: str, pos: int, span: tuple[int, int] | None = None):
 
 
 def find_quantities(text: str, start: int = 0, end: int | None = None,
-                    blocked: list[tuple[int, int, str]] | None = None, bare_scores: bool = False) -> list[Quantity]:
+                    blocked: Blocked | None = None, bare_scores: bool = False) -> list[Quantity]:
     """Every quantity (a number with a unit or %) in text[start:end]; with `bare_scores` (a
     sentence about an index), also the bare decimals in score positions."""
     end = len(text) if end is None else end
@@ -535,8 +515,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
         out.append(Quantity(value=a, start=qstart, end=uend, num_start=m.start(), num_end=m.end(),
                             unit=canon, unit_class=cls, unit_text=utext, qualifier=q, total=total,
                             raw=text[m.start():m.end()], part_of_next=part_of_next))
-    spelled = _spelled_re().finditer(text, start, end) \
-        if not isinstance(blocked, Blocked) or blocked.may_spell(start, end) else ()
+    spelled = _spelled_re().finditer(text, start, end) if blocked.may_spell(start, end) else ()
     for m in spelled:
         words = m.group("sp")
         low = words.lower().split()

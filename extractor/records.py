@@ -267,11 +267,6 @@ def dtypes() -> dict[str, str]:
     return out
 
 
-def json_fields() -> set[str]:
-    """Fields stored as JSON text."""
-    return {s.name for cls in KINDS.values() for s in specs(cls) if s.column.json}
-
-
 def list_fields() -> set[str]:
     """Fields that hold a list (Python lists in the pandas DataFrames)."""
     return {s.name for cls in KINDS.values() for s in specs(cls) if s.column is LIST}

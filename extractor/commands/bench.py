@@ -129,7 +129,9 @@ def command(corpora, general, reform, limit, articles, repeat, naive, stages, me
         row("  cchc / naive, reform articles", f"{reform_rate / nrate:,.0f}x", f">= {TARGETS['naive']}x",
             reform_rate / nrate >= TARGETS["naive"])
     if stages:
-        bench.end_to_end(ref_lines[:5])  # warm up: imports, compiled patterns, models
+        from ..pipeline import warm_up
+
+        warm_up()  # imports, compiled patterns, models
         timer = bench.Timer()
         g = bench.profile(gen_lines[:5000], "general", timer)
         r = bench.profile((ref_lines * cycle)[: distinct * cycle], "reform", timer)
