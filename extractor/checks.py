@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import regex
@@ -63,9 +63,10 @@ class Config:
     timely: tuple[tuple[str, regex.Pattern], ...]
     claims: tuple[tuple[str, regex.Pattern], ...]
 
-    @property
+    @cached_property
     def part_metrics(self) -> dict[str, frozenset[str]]:
-        """Per whole metric, every metric that appears in one of its breakdowns."""
+        """Per whole metric, every metric that appears in one of its breakdowns (built once:
+        it is asked per figure)."""
         out: dict[str, set[str]] = defaultdict(set)
         for table in (self.partitions, self.open_partitions):
             for whole, lists in table.items():
