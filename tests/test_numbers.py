@@ -125,17 +125,29 @@ def _readers():
             for ex in r["examples"][pol]]
 
 
+# what each reader of numbers.yaml reads: a negative example of it gives no such quantity
+READS = {
+    "numbers.range": lambda q: q.qualifier in ("range_low", "range_high"),
+    "numbers.spelled": lambda q: not any(ch.isdigit() for ch in q.raw),   # a number in words
+    "numbers.bare_score": lambda q: q.unit is None,                       # a bare decimal score
+}
+
+
 @pytest.mark.parametrize("reader,ex", _readers())
 def test_reader_examples(reader, ex):
     """numbers.yaml `readers`: a positive example gives exactly its quantities, a negative one
-    gives no quantity with the reader's qualifiers."""
-    got = [(q.value, q.unit, q.qualifier) for q in find_quantities(ex["text"], **reader.get("call", {}))]
+    gives no quantity of the kind the reader reads."""
+    qs = find_quantities(ex["text"], **reader.get("call", {}))
     if "expect" in ex:
-        assert got == [(pytest.approx(v), u, q) for v, u, q in ex["expect"]]
-    elif reader["id"] == "numbers.range":
-        assert not [g for g in got if g[2] in ("range_low", "range_high")], got
+        assert [(q.value, q.unit, q.qualifier) for q in qs] == [(pytest.approx(v), u, q) for v, u, q in ex["expect"]]
     else:
-        assert not [g for g in got if g[1] is None], got
+        assert not [q for q in qs if READS[reader["id"]](q)], qs
+
+
+def test_every_reader_says_what_it_reads():
+    from extractor.patterns import load_file
+
+    assert {r["id"] for r in load_file("numbers")["readers"]} == set(READS)
 
 
 def test_bare_numbers_in_a_breakdown_take_the_unit_of_the_count():
