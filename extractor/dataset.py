@@ -22,7 +22,7 @@ from typing import Callable
 import pandas as pd
 
 from . import records
-from .store import COLUMNS, connect_readonly
+from .store import COLUMNS, open_readonly
 
 # the dtype of every column (records.py), and of the store's run ids
 _DTYPES = {**records.dtypes(), "run_id": "Int64"}
@@ -46,11 +46,15 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
 
 
 class Dataset:
+    """A dataset opened read-only (store.open_readonly): FileNotFoundError for a missing file,
+    StoreError for a damaged or foreign one or one written by an older cchc (the message names
+    the columns it lacks and the command that adds them)."""
+
     def __init__(self, path: str | Path):
         if not Path(path).exists():
             raise FileNotFoundError(f"{path}: no such dataset (create it with `cchc extract ... --db {path}`)")
         self.path = str(path)
-        self.db = connect_readonly(self.path)
+        self.db = open_readonly(self.path)
 
     def close(self) -> None:
         self.db.close()

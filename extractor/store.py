@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import sqlite3
 import time
 import urllib.parse
@@ -207,23 +208,74 @@ def connect_readonly(path: str | os.PathLike) -> sqlite3.Connection:
     return sqlite3.connect(base + "&immutable=1", uri=True, timeout=60, isolation_level=None)
 
 
+def _lacking(db: sqlite3.Connection, kind: str) -> list[str]:
+    """The columns of a kind's table, as the current schema makes it, that the file lacks."""
+    have = {r[1] for r in db.execute(f"PRAGMA table_info({records.KINDS[kind].table})")}
+    return [n for n in _column_defs(kind) if n not in have]
+
+
+def schema_gaps(db: sqlite3.Connection) -> list[str]:
+    """What an open dataset lacks of the tables records.py defines (`articles` and the record
+    tables), one phrase per table: empty for a file written by this cchc, else the fields
+    added since the cchc that wrote it (read as they are, they would be missing or wrong)."""
+    gaps = []
+    for kind in records.KINDS:
+        lacking = _lacking(db, kind)
+        if len(lacking) == len(_column_defs(kind)):
+            gaps.append(f"no table {records.KINDS[kind].table}")
+        elif lacking:
+            gaps.append(f"{records.KINDS[kind].table} lacks {', '.join(lacking)}")
+    return gaps
+
+
+def _refusal(db: sqlite3.Connection, path: str) -> str | None:
+    """Why an open file cannot be read as this cchc's dataset, or None."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone():
+        return "not a cchc dataset (an SQLite file without cchc's tables)"
+    gaps = schema_gaps(db)
+    if gaps:
+        return (f"written by an older cchc: {'; '.join(gaps)}. Run `cchc reextract --db {shlex.quote(path)}` to add "
+                "them and fill them from the stored article texts (any cchc command that writes to the dataset "
+                "adds them, empty)")
+    return None
+
+
+def open_readonly(path: str | os.PathLike) -> sqlite3.Connection:
+    """An existing cchc dataset opened for reading only (connect_readonly: nothing is written),
+    shared by Store(readonly=True) and Dataset. Raises StoreError when the file is missing,
+    damaged, not a cchc dataset, or written by an older cchc (the columns it lacks are named,
+    with the command that adds them): read as it is, such a file fails or reads wrong values."""
+    path = str(path)
+    if not os.path.isfile(path):
+        raise StoreError(path, "no such dataset (create it with `cchc extract ... --db PATH`)")
+    try:
+        db = connect_readonly(path)
+    except (sqlite3.Error, OSError) as e:
+        raise StoreError(path, explain(e, path)) from None
+    try:
+        cause = _refusal(db, path)
+    except (sqlite3.Error, OSError) as e:
+        cause = explain(e, path)
+    if cause:
+        db.close()
+        raise StoreError(path, cause)
+    return db
+
+
 class Store:
     """A cchc dataset in one SQLite file. Use as a context manager, or call close().
 
     `readonly=True` opens an existing dataset for reading only (export, reports): nothing is
-    written, not even the schema, and a read-only file or folder is fine. Failing to open
-    raises a StoreError naming the path and why."""
+    written, not even the schema, and a read-only file or folder is fine; a file written by an
+    older cchc is refused (open_readonly). Failing to open raises a StoreError naming the path
+    and why."""
 
     def __init__(self, path: str | os.PathLike, readonly: bool = False):
         self.path = str(path)
         self.readonly = readonly
         try:
             if readonly:
-                if not os.path.isfile(self.path):
-                    raise StoreError(self.path, "no such dataset (create it with `cchc extract ... --db PATH`)")
-                self.db = connect_readonly(self.path)
-                if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone():
-                    raise StoreError(self.path, "not a cchc dataset (an SQLite file without cchc's tables)")
+                self.db = open_readonly(self.path)
             else:
                 folder = Path(self.path).parent
                 if not folder.is_dir():  # a typo in the path must not create folders silently
@@ -262,14 +314,13 @@ class Store:
         """A file written by an older cchc lacks the fields added since: add them (empty)."""
         for kind in records.KINDS:
             table = records.KINDS[kind].table
-            have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
-            for name, sql in _column_defs(kind).items():
-                if name not in have:
-                    try:
-                        self.db.execute(f"ALTER TABLE {table} ADD COLUMN {_q(name)} {sql.replace(' NOT NULL', '')}")
-                    except sqlite3.OperationalError as e:
-                        if "duplicate column" not in str(e):  # another process added it first
-                            raise
+            for name in _lacking(self.db, kind):
+                sql = _column_defs(kind)[name]
+                try:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {_q(name)} {sql.replace(' NOT NULL', '')}")
+                except sqlite3.OperationalError as e:
+                    if "duplicate column" not in str(e):  # another process added it first
+                        raise
 
     def _search_ready(self) -> bool:
         want = ("articles_fts", *SEARCH_TRIGGERS)

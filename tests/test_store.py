@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from extractor.store import Store
+from extractor.store import Store, StoreError
 
 from conftest import ROOT, free_port, kill_when_stored, run_cchc
 
@@ -252,14 +252,24 @@ def test_full_text_search_of_the_articles(db, tmp_path):
         texts = {a["article_id"]: a["text"] for a in st.iter_articles()}
         assert all("hồ sơ" in texts[h["article_id"]].lower() for h in st.search("hồ sơ"))
     assert list(dataset.open(str(db)).search("Thủ Đức hồ sơ").article_id) == [h["article_id"] for h in hits]
+    unindexed = tmp_path / "unindexed.sqlite"
+    src, dst = sqlite3.connect(db), sqlite3.connect(unindexed)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    import sqlite_utils
+
+    sqlite_utils.Database(unindexed)["articles"].disable_fts()
+    with pytest.raises(LookupError, match="no full-text index"):
+        dataset.open(str(unindexed)).search("hồ sơ")
     old = tmp_path / "old.sqlite"
     con = sqlite3.connect(old)
     con.execute("CREATE TABLE articles (article_id TEXT PRIMARY KEY, source TEXT NOT NULL, title TEXT, text TEXT NOT NULL)")
     con.execute("INSERT INTO articles VALUES ('a', 's', 'Cải cách hành chính', 'tiếp nhận 12 hồ sơ')")
     con.commit()
     con.close()
-    with pytest.raises(LookupError, match="no full-text index"):
-        dataset.open(str(old)).search("hồ sơ")
+    with pytest.raises(StoreError, match="not a cchc dataset"):  # read as it is, it would read wrong
+        dataset.open(str(old))
     with Store.open(old) as st:
         assert [h["article_id"] for h in st.search("cải cách")] == ["a"]
         st.db.execute("UPDATE articles SET text = 'giải quyết đúng hạn' WHERE article_id = 'a'")
