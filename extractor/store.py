@@ -460,10 +460,12 @@ class Store:
         return int(self.db.execute("SELECT id FROM pages WHERE url = ?", (page["url"],)).fetchone()[0])
 
     def add_source(self, name: str, site: str | None = None, province: str | None = None, base_url: str | None = None) -> None:
-        import sqlite_utils
-
-        sqlite_utils.Database(self.db)["sources"].upsert(
-            {"name": name, "site": site, "province": province, "base_url": base_url}, pk="name")
+        """Register a news source (or update its site, province and URL); plain SQL: sqlite_utils
+        would import pandas (~0.7 s) for one row."""
+        self.db.execute(
+            "INSERT INTO sources (name, site, province, base_url) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE"
+            " SET site = excluded.site, province = excluded.province, base_url = excluded.base_url",
+            (name, site, province, base_url))
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         """Articles whose title or text hold every word of `query` (tone marks count: "hồ sơ"

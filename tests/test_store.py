@@ -274,3 +274,16 @@ def test_full_text_search_of_the_articles(db, tmp_path):
         assert [h["article_id"] for h in st.search("cải cách")] == ["a"]
         st.db.execute("UPDATE articles SET text = 'giải quyết đúng hạn' WHERE article_id = 'a'")
         assert st.search("hồ sơ") == [] and st.search("đúng hạn")  # kept current by triggers
+
+
+def test_a_source_is_registered_once_and_updated(tmp_path):
+    """`add_source` (a crawl registers its site) inserts a row, and registering the same name
+    again updates it instead of adding a second one; the file read back by a new connection."""
+    path = tmp_path / "s.sqlite"
+    store = Store.open(path)
+    store.add_source("baocantho", "baocantho.com.vn", "Cần Thơ", "https://baocantho.com.vn")
+    store.add_source("baocantho", "baocantho.com.vn", None, "https://baocantho.com.vn/tin")
+    store.add_source("other")
+    store.close()
+    rows = sqlite3.connect(path).execute("SELECT name, site, province, base_url FROM sources ORDER BY name").fetchall()
+    assert rows == [("baocantho", "baocantho.com.vn", None, "https://baocantho.com.vn/tin"), ("other", None, None, None)]
