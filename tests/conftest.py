@@ -26,6 +26,15 @@ def run_cchc(*args, input=None, cwd=ROOT, timeout=300, env=None, preexec_fn=None
 
 
 @pytest.fixture(scope="session")
+def seed_db(tmp_path_factory):
+    """A dataset written by this cchc from the seed articles (read by the tests, never changed)."""
+    path = tmp_path_factory.mktemp("seeds-db") / "seeds.sqlite"
+    r = run_cchc("extract", str(SEEDS), "--db", str(path), "-q", "-o", "/dev/null")
+    assert r.returncode == 0, r.stderr
+    return path
+
+
+@pytest.fixture(scope="session")
 def seed_paths():
     return sorted(SEEDS.glob("*.txt"))
 

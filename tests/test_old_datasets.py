@@ -17,27 +17,18 @@ import pytest
 from extractor import dataset
 from extractor.store import Store, StoreError, schema_gaps
 
-from conftest import ROOT, SEEDS, free_port, run_cchc
+from conftest import ROOT, free_port, run_cchc
 
 # what the older cchc lacked: table -> columns
 DROPPED = {"figures": ("province_code", "period_source"), "officials": ("province_code",),
            "rankings": ("province_code",)}
 
 
-@pytest.fixture(scope="module")
-def current(tmp_path_factory):
-    """A dataset written by this cchc from the seed articles."""
-    path = tmp_path_factory.mktemp("current") / "current.sqlite"
-    r = run_cchc("extract", str(SEEDS), "--db", str(path), "-o", "/dev/null", "-q")
-    assert r.returncode == 0, r.stderr
-    return path
-
-
-def older(current, folder, name="old.sqlite", dropped=DROPPED):
-    """A copy of `current` as an older cchc left it: the `dropped` columns missing, and the
+def older(seed_db, folder, name="old.sqlite", dropped=DROPPED):
+    """A copy of `seed_db` as an older cchc left it: the `dropped` columns missing, and the
     stored digests those of records without them (so they differ from this cchc's)."""
     path = folder / name
-    src, dst = sqlite3.connect(current), sqlite3.connect(path)
+    src, dst = sqlite3.connect(seed_db), sqlite3.connect(path)
     src.backup(dst)
     src.close()
     for table, cols in dropped.items():
@@ -79,8 +70,8 @@ def run_bounded(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     ("export", "--format", "jsonl"), ("export",), ("export", "--wide"), ("export", "--table", "officials"),
     ("export", "--format", "parquet", "-o", "OUT"), ("summary",), ("browse", "--port", "PORT"),
 ], ids=lambda a: " ".join(a))
-def test_read_only_commands_refuse_an_older_dataset(current, tmp_path, args):
-    old = older(current, tmp_path)
+def test_read_only_commands_refuse_an_older_dataset(seed_db, tmp_path, args):
+    old = older(seed_db, tmp_path)
     before = sha1(old)
     args = [str(tmp_path / "out.parquet") if a == "OUT" else str(free_port()) if a == "PORT" else a for a in args]
     r = run_bounded(*args, "--db", str(old))
@@ -95,8 +86,8 @@ def test_read_only_commands_refuse_an_older_dataset(current, tmp_path, args):
     assert sha1(old) == before  # nothing written: not the columns, not the schema
 
 
-def test_notebook_api_refuses_an_older_dataset(current, tmp_path):
-    old = older(current, tmp_path)
+def test_notebook_api_refuses_an_older_dataset(seed_db, tmp_path):
+    old = older(seed_db, tmp_path)
     before = sha1(old)
     with pytest.raises(StoreError, match=r"figures lacks period_source, province_code.*cchc reextract --db"):
         dataset.open(old)
@@ -105,8 +96,8 @@ def test_notebook_api_refuses_an_older_dataset(current, tmp_path):
     assert sha1(old) == before
 
 
-def test_a_missing_record_table_is_named(current, tmp_path):
-    old = older(current, tmp_path, dropped={})
+def test_a_missing_record_table_is_named(seed_db, tmp_path):
+    old = older(seed_db, tmp_path, dropped={})
     con = sqlite3.connect(old)
     con.execute("DROP VIEW current_rankings")
     con.execute("DROP TABLE rankings")
@@ -117,25 +108,25 @@ def test_a_missing_record_table_is_named(current, tmp_path):
     assert "written by an older cchc: no table rankings." in r.stderr.decode()
 
 
-def test_reextract_brings_an_older_dataset_up_to_date(current, tmp_path):
-    old = older(current, tmp_path)
+def test_reextract_brings_an_older_dataset_up_to_date(seed_db, tmp_path):
+    old = older(seed_db, tmp_path)
     r = run_cchc("reextract", "--db", str(old))
     assert r.returncode == 0, r.stderr.decode()
     con = sqlite3.connect(old)
     assert schema_gaps(con) == []
     con.close()
-    assert export_records(old) == export_records(current)  # the new columns filled, as a new file has them
+    assert export_records(old) == export_records(seed_db)  # the new columns filled, as a new file has them
     for args in (("summary",), ("export", "--wide")):
         r = run_cchc(*args, "--db", str(old))
         assert r.returncode == 0, r.stderr.decode()
 
 
-def test_an_up_to_date_dataset_opens_as_before(current):
-    con = sqlite3.connect(current)
+def test_an_up_to_date_dataset_opens_as_before(seed_db):
+    con = sqlite3.connect(seed_db)
     assert schema_gaps(con) == []
     con.close()
-    before = sha1(current)
-    assert dataset.open(current).figures().province_code.notna().any()
-    with Store.open(current, readonly=True) as st:
+    before = sha1(seed_db)
+    assert dataset.open(seed_db).figures().province_code.notna().any()
+    with Store.open(seed_db, readonly=True) as st:
         assert any(r.get("period_source") for r in st.records())
-    assert sha1(current) == before
+    assert sha1(seed_db) == before

@@ -23,14 +23,6 @@ def seed_records():
     return [json.loads(x) for x in r.stdout.decode().splitlines()]
 
 
-@pytest.fixture(scope="module")
-def seed_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("records") / "seeds.sqlite"
-    r = run_cchc("extract", str(SEEDS), "--db", str(path), "-q", "-o", "/dev/null")
-    assert r.returncode == 0, r.stderr
-    return path
-
-
 def _fields(kind):
     return [s.name for s in records.specs(records.KINDS[kind])]
 
