@@ -16,7 +16,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..model import Article, ReadError
-from .fetch import fetch_url  # one URL for `cchc extract URL`: deadline, size cap, address rules
 from .inputs import (DEFAULT_LIMITS, Limits, ReadWarning, decode_text, display_name, gunzip,
                      read_capped, read_file, walk)
 
@@ -148,6 +147,8 @@ def _one_input(inp: str | os.PathLike, stdin, limits: Limits, keep=None,
         yield from _read_stdin(stdin, limits)
         return
     if isinstance(inp, str) and inp.startswith(("http://", "https://")):
+        from .fetch import fetch_url  # deadline, size cap, address rules; http.client only when a URL is read
+
         fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         try:
             body, final = fetch_url(inp)
