@@ -603,7 +603,9 @@ def _base_for(art: Article, r: Fig, part: Fig) -> tuple[float | None, list[Fig],
     # 4. the one count of the base metric for the same subject
     whole, cands, where = art.find_whole(part, bases)
     if whole is not None:
-        if whole.metric == "dossiers_received" and cfg.rule["checks.carry_over"].search(text, s.start, s.end):
+        if whole.metric == "dossiers_received" and any(cfg.rule["checks.carry_over"].search(text, t.start, t.end)
+                                                       for t in (art.sentence(whole), s)):
+            # said of the received count (checks.yaml: its sentence), or of the rate's base
             return None, [], "", "the received count may not include the dossiers carried over from the period before"
         return whole.value, [whole], f"its base, {whole.text} ({whole.metric}), is the one such count for the same subject in {where}", None
     if cands:
