@@ -38,7 +38,6 @@ import regex
 
 log = logging.getLogger(__name__)
 
-MAX_ENTRIES = 4000   # beyond this (stale rules of many edits) a save keeps only what this run used
 _OFF = {"", "off", "0", "no", "false"}
 
 
@@ -106,9 +105,11 @@ class DiskCache:
     put (what the caller does with it afterwards is not saved) and unpickled when it is got,
     with only the `allowed` globals."""
 
-    def __init__(self, path: Path | None, allowed: frozenset[tuple[str, str]] = _NOTHING):
+    def __init__(self, path: Path | None, allowed: frozenset[tuple[str, str]] = _NOTHING,
+                 max_entries: int = 4000):
         self.path = path
         self.allowed = allowed
+        self.max_entries = max_entries  # beyond this (stale entries of many edits) a save keeps what this run used
         self._loaded: dict[str, bytes] | None = None
         self._new: dict[str, bytes] = {}
         self._used: set[str] = set()
@@ -147,7 +148,7 @@ class DiskCache:
             if self.path is None or not self._new:
                 return False
             merged = {**_read(self.path), **self._new}
-            if len(merged) > MAX_ENTRIES:
+            if len(merged) > self.max_entries:
                 merged = {k: v for k, v in merged.items() if k in self._used}
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -170,24 +171,24 @@ class DiskCache:
 _caches: dict[str, DiskCache] = {}
 
 
-def _cache(name: str, stem: str, allowed: frozenset[tuple[str, str]]) -> DiskCache:
+def _cache(name: str, stem: str, allowed: frozenset[tuple[str, str]], max_entries: int) -> DiskCache:
     found = _caches.get(name)
     if found is None:
         d = cache_dir()
-        found = _caches[name] = DiskCache(d / stem if d is not None else None, allowed)
+        found = _caches[name] = DiskCache(d / stem if d is not None else None, allowed, max_entries)
     return found
 
 
 def rules() -> DiskCache:
     """Compiled rules (`regex.Pattern`), one file per regex and Python version."""
     v = sys.version_info
-    return _cache("rules", f"compiled-rules-{regex.__version__}-py{v[0]}.{v[1]}.pickle", _RULES)
+    return _cache("rules", f"compiled-rules-{regex.__version__}-py{v[0]}.{v[1]}.pickle", _RULES, 4000)  # ~1 KB each
 
 
 def files() -> DiskCache:
     """Parsed pattern files (plain data), keyed by a digest of their bytes."""
     v = sys.version_info
-    return _cache("files", f"pattern-files-py{v[0]}.{v[1]}.pickle", _NOTHING)
+    return _cache("files", f"pattern-files-py{v[0]}.{v[1]}.pickle", _NOTHING, 100)  # ~12 KB each
 
 
 def save() -> bool:

@@ -164,3 +164,18 @@ def test_the_expanded_rules_are_the_same_text_in_every_run():
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
         digests.add(done.stdout.strip())
     assert len(digests) == 1
+
+
+def test_stale_entries_are_dropped_when_the_file_grows_too_large(tmp_path):
+    """A developer's edits leave entries no run asks for again: past `max_entries`, a save
+    keeps only what this run used."""
+    path = tmp_path / "c.pickle"
+    old = rulecache.DiskCache(path, max_entries=3)
+    for i in range(3):
+        old.put(f"stale{i}", {"n": i})
+    assert old.save() and len(rulecache._read(path)) == 3
+    run = rulecache.DiskCache(path, max_entries=3)
+    assert run.get("stale0") == {"n": 0}   # used by this run
+    run.put("new", {"n": 9})
+    assert run.save()
+    assert set(rulecache._read(path)) == {"stale0", "new"}
