@@ -31,8 +31,9 @@ def _underthesea():
 
 
 @lru_cache(maxsize=1)
-def _sent_tokenize():
-    """underthesea's sentence splitter. `import underthesea` loads every pipeline it has (NER,
+def _splitter():
+    """(underthesea's sentence splitter, a pattern of the characters it may end a sentence at,
+    or None when that is not known). `import underthesea` loads every pipeline it has (NER,
     POS, numpy, …: 0.3 s of start-up); the splitter is one small module of plain Python with its
     own parameters, so it is loaded alone when it can be found, else through the package."""
     import importlib.util  # noqa: PLC0415
@@ -46,8 +47,19 @@ def _sent_tokenize():
             mod_spec = importlib.util.spec_from_file_location("cchc_underthesea_sent_tokenize", path)
             module = importlib.util.module_from_spec(mod_spec)
             mod_spec.loader.exec_module(module)
-            return module.sent_tokenize
-    return _underthesea().sent_tokenize
+            ends = getattr(getattr(module, "PunktSentenceTokenizer", None), "SENT_END_CHARS", None)
+            return module.sent_tokenize, re.compile(f"[{re.escape(''.join(sorted(ends)))}]") if ends else None
+    return _underthesea().sent_tokenize, None
+
+
+def _one_sentence(seg: str, ends: re.Pattern | None) -> bool:
+    """Whether the splitter would give `seg` back whole: it ends a sentence only at one of its
+    end characters, and `seg` has none but maybe its last (half of a reform article's
+    paragraphs, half of the splitter's time)."""
+    if ends is None:
+        return False
+    body = seg.rstrip()
+    return ends.search(body, 0, len(body) - 1) is None
 
 
 def paragraphs(text: str):
@@ -101,7 +113,7 @@ def _segments(para: str) -> list[tuple[int, int]]:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences with offsets, never crossing a paragraph break."""
-    sent_tokenize = _sent_tokenize()
+    sent_tokenize, ends = _splitter()
     out: list[Sentence] = []
     for n, (ps, pe) in enumerate(paragraphs(text)):
         para = text[ps:pe]
@@ -109,7 +121,7 @@ def split_sentences(text: str) -> list[Sentence]:
         for a, b in _segments(para) if _LONG_WORD.search(para) else [(0, len(para))]:
             seg = para[a:b] if (a, b) != (0, len(para)) else para
             try:
-                pieces = sent_tokenize(seg)
+                pieces = [seg] if _one_sentence(seg, ends) else sent_tokenize(seg)
             except Exception:  # pragma: no cover - underthesea failure on odd input
                 pieces = [seg]
             located.extend(_locate(seg, pieces, ps + a))
