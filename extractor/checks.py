@@ -40,6 +40,7 @@ import regex
 
 from .labels import metric_label
 from .normalize import fold
+from .numbers import format_number
 from .patterns import load_file, rules
 from .records import Check
 
@@ -184,14 +185,14 @@ def half_unit(f: Fig) -> float:
 
 
 def _fmt(v: float, d: int = 2) -> str:
-    s = f"{v:,.{d}f}" if not float(v).is_integer() or d else f"{int(v):,}"
-    return s.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return format_number(v, d)
 
 
 def _n(v: float) -> str:
+    """A count or value in a message: at most two decimals, no trailing zeros (12.003 -> "12")."""
     if float(v).is_integer():
-        return _fmt(v, 0)
-    return _fmt(v, 2).rstrip("0")
+        return format_number(v, 0)
+    return format_number(v, 2).rstrip("0").rstrip(",")
 
 
 def _q(f: Fig) -> str:

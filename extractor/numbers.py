@@ -74,6 +74,16 @@ class Quantity:
         return self.unit == "%"
 
 
+def format_number(v: float | int, decimals: int | None = None) -> str:
+    """A number written the Vietnamese way: 36466 -> "36.466", 98.5 -> "98,5" (thousands with
+    '.', decimals with ','), with `decimals` places; None: as many as it has, at most 4
+    (1e-05 -> "0"). The one formatter of reports and check messages."""
+    if decimals is None:
+        decimals = 0 if float(v).is_integer() else len(f"{float(v):.4f}".rstrip("0").split(".")[1])
+    s = f"{int(v):,}" if decimals == 0 and float(v).is_integer() else f"{float(v):,.{decimals}f}"
+    return s.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
 def parse_number(s: str, *, percent: bool = False, count: bool = False, scaled: bool = False) -> float | None:
     """One written number -> float, the Vietnamese way (see module docstring).
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from .checks import decimals_of
 from .labels import labels, metric_label
+from .numbers import format_number
 
 KIND_COLORS = {"figure": "#ffe08a", "official": "#b5e3ff", "award": "#c9f2c0", "document": "#e5d4ff",
                "ranking": "#ffd1dc", "target": "#ffc69e"}
@@ -61,16 +62,8 @@ span.sent.has-mismatch{text-decoration:underline wavy #c62828;text-underline-off
 # ---------------------------------------------------------------- labels and numbers
 
 def vn_number(v: float | int | None, decimals: int | None = None) -> str:
-    """36466 -> "36.466", 0.24 -> "0,24", 98.5 -> "98,5" (thousands with '.', decimals with ',')."""
-    if v is None:
-        return "—"
-    if decimals is None:
-        if float(v).is_integer():
-            decimals = 0
-        else:
-            decimals = min(len(repr(float(v)).split(".")[1]), 4)
-    s = f"{float(v):,.{decimals}f}"
-    return s.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    """36466 -> "36.466", 0.24 -> "0,24", 98.5 -> "98,5" (numbers.format_number); None -> "—"."""
+    return "—" if v is None else format_number(v, decimals)
 
 
 def vn_value(v: Any, unit: str | None, decimals: int | None = None) -> str:

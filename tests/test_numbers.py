@@ -163,3 +163,23 @@ def test_offsets_point_at_the_number():
     qs = find_quantities(text)
     assert [text[q.num_start:q.num_end] for q in qs] == ["5.032", "9"]
     assert [text[q.start:q.end] for q in qs] == ["5.032 hồ sơ", "9 hồ sơ"]
+
+
+@pytest.mark.parametrize("value,decimals,want", [
+    (36466, None, "36.466"), (0.24, None, "0,24"), (98.5, None, "98,5"), (1234567.891, None, "1.234.567,891"),
+    (1 / 3, None, "0,3333"), (0.1 + 0.2, None, "0,3"), (1e-05, None, "0"), (2.99999, None, "3"),
+    (98.333, 3, "98,333"), (12.0, 2, "12,00"), (10 ** 17 + 1, 0, "100.000.000.000.000.001"),
+])
+def test_numbers_are_written_back_the_vietnamese_way(value, decimals, want):
+    """One formatter for reports and check messages (numbers.format_number)."""
+    from extractor.numbers import format_number
+
+    assert format_number(value, decimals) == want
+
+
+def test_a_check_message_trims_its_decimals_without_a_dangling_comma():
+    from extractor.checks import _n
+    from extractor.report import vn_number
+
+    assert (_n(12.003), _n(1234.5), _n(36466)) == ("12", "1.234,5", "36.466")
+    assert (vn_number(None), vn_number(1e-05)) == ("—", "0")
