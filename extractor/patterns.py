@@ -140,18 +140,27 @@ def expand(src: str, depth: int = 0) -> str:
     return _REF.sub(sub, src)
 
 
+_NAMED_LIST = regex.compile(r"\\L<(\w+)>")
+
+
+def prepared(src: str, flags: int = FLAGS) -> tuple[str, dict[str, list[str]], str]:
+    """(the source with its parts expanded, the named lists it uses, its key in `rulecache`)."""
+    lists = lexicon()["lists"]
+    expanded = expand(src)
+    names = _NAMED_LIST.findall(expanded)
+    missing = [n for n in names if n not in lists]
+    if missing:
+        raise KeyError(f"unknown lexicon list(s) {missing} in pattern {src[:60]!r}")
+    used = {n: lists[n] for n in names}
+    return expanded, used, rulecache.key(expanded, flags, used)
+
+
 @lru_cache(maxsize=None)
 def compile_pattern(src: str, flags: int = FLAGS) -> regex.Pattern:
     """Compile a pattern source with lexicon parts and named lists (kept on disk between
     runs, see `rulecache`)."""
-    lists = lexicon()["lists"]
-    expanded = expand(src)
-    used = {n: lists[n] for n in regex.findall(r"\\L<(\w+)>", expanded)}
-    missing = [n for n in regex.findall(r"\\L<(\w+)>", expanded) if n not in lists]
-    if missing:
-        raise KeyError(f"unknown lexicon list(s) {missing} in pattern {src[:60]!r}")
+    expanded, used, k = prepared(src, flags)
     cache = rulecache.rules()
-    k = rulecache.key(expanded, flags, used)
     found = cache.get(k)
     if isinstance(found, regex.Pattern) and found.pattern == expanded:
         return found
@@ -174,12 +183,15 @@ def _whole_words(words: tuple[str, ...], guard: str) -> regex.Pattern:
     return regex.compile(rf"(?<![{guard}])\L<words>(?![{guard}])", words=list(words))
 
 
+RULE_PATTERNS = ("regex", "left", "right", "phrase", "sentence")  # the keys of a rule that hold a pattern
+
+
 def rules(family: str) -> list[dict[str, Any]]:
-    """The rules of one family, each with its compiled regex under `_re` (when it has one)."""
+    """The rules of one family, each pattern of RULE_PATTERNS compiled under `_<key>`."""
     out = []
     for r in load_file(family)["rules"]:
         r = dict(r)
-        for key in ("regex", "left", "right", "phrase", "sentence"):
+        for key in RULE_PATTERNS:
             if r.get(key):
                 r[f"_{key}"] = compile_pattern(r[key])
         out.append(r)

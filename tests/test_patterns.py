@@ -13,7 +13,7 @@ from extractor.numbers import blockers
 from extractor.periods import Periods
 
 FILES = patterns.pattern_files()
-REGEX_KEYS = ("regex", "left", "right", "phrase", "sentence", "requires", "unit_text")
+REGEX_KEYS = (*patterns.RULE_PATTERNS, "requires", "unit_text")  # and the keys compiled by their stage
 
 
 def all_rules():

@@ -1,7 +1,6 @@
 """Compiled rules kept on disk between runs (extractor/rulecache.py): a run with the cache
 gives the same output as one without, and a broken, foreign or unwritable cache is only a
 slower start."""
-import hashlib
 import os
 import pickle
 import subprocess
@@ -70,7 +69,7 @@ def _pattern_and_examples():
     out = []
     for family in patterns.pattern_files():
         for rule in patterns.rules(family):
-            for key in ("regex", "left", "right", "phrase", "sentence"):
+            for key in patterns.RULE_PATTERNS:
                 if rule.get(key):
                     texts = [ex["text"] for pol in ("positive", "negative")
                              for ex in (rule.get("examples") or {}).get(pol) or []]
@@ -83,12 +82,9 @@ def test_a_pattern_read_back_matches_as_the_compiled_one(tmp_path):
     cache = rulecache.DiskCache(tmp_path / "rules.pickle", rulecache._RULES)
     rules = _pattern_and_examples()
     assert len(rules) > 100
-    lists = patterns.lexicon()["lists"]
     compiled = {}
     for src, _ in rules:
-        expanded = patterns.expand(src)
-        used = {n: lists[n] for n in regex.findall(r"\\L<(\w+)>", expanded)}
-        k = rulecache.key(expanded, patterns.FLAGS, used)
+        expanded, used, k = patterns.prepared(src)
         compiled[src] = (k, expanded, regex.compile(expanded, patterns.FLAGS, **used))
         cache.put(k, compiled[src][2])
     assert cache.save()
@@ -155,7 +151,7 @@ def test_the_expanded_rules_are_the_same_text_in_every_run():
             "h = hashlib.sha1()\n"
             "for f in p.pattern_files():\n"
             "    for r in p.rules(f):\n"
-            "        for k in ('regex', 'left', 'right', 'phrase', 'sentence'):\n"
+            "        for k in p.RULE_PATTERNS:\n"
             "            if r.get(k): h.update(p.expand(r[k]).encode())\n"
             "print(h.hexdigest())")
     digests = set()
