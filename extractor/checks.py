@@ -184,10 +184,6 @@ def half_unit(f: Fig) -> float:
     return 0.5 * (f.value / written) * 10.0 ** -len(tail)
 
 
-def _fmt(v: float, d: int = 2) -> str:
-    return format_number(v, d)
-
-
 def _n(v: float) -> str:
     """A count or value in a message: at most two decimals, no trailing zeros (12.003 -> "12")."""
     if float(v).is_integer():
@@ -694,7 +690,8 @@ def _rate_checks(art: Article) -> list[Check]:
                 status = judge(computed, r.value, d, r.qualifier)
             exp = round(computed, max(d, 2))
             qual = "" if r.qualifier == "exact" else f" ({r.text.split()[0]})"
-            msg = (f"{_n(part.value)} of {_n(whole_v)} is {_fmt(computed, d + 2)}%; the article states {_fmt(r.value, d)}%{qual}"
+            msg = (f"{_n(part.value)} of {_n(whole_v)} is {format_number(computed, d + 2)}%; "
+                   f"the article states {format_number(r.value, d)}%{qual}"
                    + {"ok": ".", "rounding": " (a rounding or truncation difference, not an error).",
                       "mismatch": ": the stated rate does not follow from the figures."}[status])
             out.append(_record(ctx, "rate", status, figs, exp, r.value, msg, why, r))

@@ -78,9 +78,10 @@ def format_number(v: float | int, decimals: int | None = None) -> str:
     """A number written the Vietnamese way: 36466 -> "36.466", 98.5 -> "98,5" (thousands with
     '.', decimals with ','), with `decimals` places; None: as many as it has, at most 4
     (1e-05 -> "0"). The one formatter of reports and check messages."""
+    whole = float(v).is_integer()
     if decimals is None:
-        decimals = 0 if float(v).is_integer() else len(f"{float(v):.4f}".rstrip("0").split(".")[1])
-    s = f"{int(v):,}" if decimals == 0 and float(v).is_integer() else f"{float(v):,.{decimals}f}"
+        decimals = 0 if whole else len(f"{float(v):.4f}".rstrip("0").split(".")[1])
+    s = f"{int(v):,}" if decimals == 0 and whole else f"{float(v):,.{decimals}f}"
     return s.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 

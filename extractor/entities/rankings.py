@@ -35,6 +35,7 @@ class RankingRules:
     """patterns/rankings.yaml (and the words it shares with numbers.yaml and places.yaml), compiled once."""
 
     indices: list[tuple[str, regex.Pattern]]      # PAR Index, SIPAS, PCI … and what names each
+    any_index: regex.Pattern                      # any of them: a text naming none is scanned once
     levels: list[tuple[str, regex.Pattern]]       # the level a paragraph ranks ("Đối với cấp sở")
     other_index: regex.Pattern                    # an index that is none of ours
     position: regex.Pattern                       # a position ("xếp thứ 2", "đứng cuối bảng")
@@ -69,8 +70,10 @@ def _rules() -> RankingRules:
 
     rs = {r["id"]: r for r in rules("rankings")}
     data = load_file("rankings")
+    index = rs["rankings.index"]["index"]
     return RankingRules(
-        indices=[(name, compile_pattern(src)) for name, src in rs["rankings.index"]["index"].items()],
+        indices=[(name, compile_pattern(src)) for name, src in index.items()],
+        any_index=compile_pattern("|".join(f"(?:{src}\n)" for src in index.values())),  # verbose: a comment ends at \n
         levels=[(name, compile_pattern(src)) for name, src in rs["rankings.level"]["level"].items()],
         other_index=compile_pattern(rs["rankings.index"]["other_index"]),
         position=rs["rankings.position"]["_regex"],
@@ -206,17 +209,8 @@ def _level_of(entity: str, default: str | None) -> str | None:
     return default
 
 
-@lru_cache(maxsize=1)
-def _any_index() -> regex.Pattern:
-    """Any of the indices, one alternation: a text that names none is scanned once, not once
-    per index."""
-    sources = load_file("rankings")["rules"]
-    index = next(r for r in sources if r["id"] == "rankings.index")["index"]
-    return compile_pattern("|".join(f"(?:{src}\n)" for src in index.values()))  # verbose: a comment ends at \n
-
-
 def names_an_index(text: str) -> bool:
-    return _any_index().search(text) is not None
+    return _rules().any_index.search(text) is not None
 
 
 @lru_cache(maxsize=1024)
