@@ -63,6 +63,9 @@ def test_seed_004_normalizes_eth_to_d():
     ("2026-01-08T10:00:00+0700", "2026-01-08T10:00:00+07:00"),
     ("Fri, 19 Jul 2024 19:00:00 +0700", "2024-07-19T19:00:00+07:00"),
     ("03/04/2024", "2024-04-03"),  # day first, always
+    ("20210409", "2021-04-09"),  # ISO 8601 basic, as a feed's `published` (cchc.jsonl) has it
+    ("20211304", None),  # no month 13
+    ("202104091", None),  # not a date
     # dateparser's Vietnamese rows (scrapinghub/dateparser tests)
     ("Thứ Năm, ngày 8 tháng 1 năm 2015", "2015-01-08"),
     ("Thứ Tư, 07/01/2015 | 22:34", "2015-01-07T22:34:00+07:00"),

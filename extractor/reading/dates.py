@@ -3,7 +3,7 @@
 Forms seen on the sites: "Thứ Bảy, ngày 10 tháng 6 năm 2023", "15:18 04/07/2022",
 "Cập nhật ngày: 13/04/2024 - 19:42", "Hoài Thu 21/09/2023 - 18:50", "28/02/2024 - 23:05",
 "Thứ hai, 29/12/2025, 15:50 (GMT+7)", ISO 8601 ("2026-01-08T10:00:00+07:00",
-"2025-12-29T15:50:00.000Z"), RFC 2822 ("Fri, 19 Jul 2024 19:00:00 +0700").
+"2025-12-29T15:50:00.000Z"; the basic form "20210409" of a feed's date field), RFC 2822 ("Fri, 19 Jul 2024 19:00:00 +0700").
 Times without an offset are Vietnam time (+07:00).
 """
 from __future__ import annotations
@@ -28,6 +28,7 @@ def date_forms() -> list[regex.Pattern]:
 
 _ISO = regex.compile(r"(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?:[T ](?P<H>[0-2]\d):(?P<M>[0-5]\d)"
                      r"(?::(?P<S>[0-5]\d)(?:\.\d+)?)?(?P<tz>Z|[+-]\d\d:?\d\d)?)?")
+_ISO_BASIC = regex.compile(r"(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)")  # the whole value, nothing else
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,9 @@ def parse_date(value: str | None, relative_to: str | datetime | None = None) -> 
     if m:
         g = m.groupdict()
         return _iso(int(g["y"]), int(g["m"]), int(g["d"]), g["H"], g["M"], g["S"], g["tz"])
+    m = _ISO_BASIC.fullmatch(value)
+    if m:
+        return _iso(int(m["y"]), int(m["m"]), int(m["d"]))
     if regex.match(r"^[A-Z][a-z]{2},\s+\d", value):  # RFC 2822 (RSS, JSONL `published`)
         try:
             return parsedate_to_datetime(value).isoformat()
