@@ -14,6 +14,7 @@ from functools import lru_cache
 import regex
 
 from .numbers import Quantity, blocked_spans, find_quantities
+from .leads import scanner
 from .patterns import compile_pattern, load_file, rules
 from .periods import Periods, period_source, period_year
 from .records import Figure
@@ -397,7 +398,7 @@ def _indices(text: str, sentences) -> list[str | None]:
     (figures.yaml scores.index `article`; which index: entities/rankings.py)."""
     from .entities.rankings import index_per_sentence
 
-    if not _index_named().search(text):
+    if not scanner(_index_named()).search(text):
         return [None] * len(sentences)
     return index_per_sentence(sentences)
 
@@ -406,7 +407,7 @@ def _subject(text: str, s_start: int, pos: int) -> tuple[str | None, str | None]
     """Whose figure: the nearest subject phrase before it in the sentence, and its locality."""
     fr = _rules()
     best = None
-    for m in fr.subject.finditer(text, s_start, pos):
+    for m in scanner(fr.subject).finditer(text, s_start, pos):
         if m.group(0).casefold() in fr.not_alone:
             continue
         best = m
@@ -429,7 +430,7 @@ class _Subjects:
     def __init__(self, text: str, s_start: int, s_end: int):
         self.text, self.s_start = text, s_start
         fr = _rules()
-        self.found = list(fr.subject.finditer(text, s_start, s_end))
+        self.found = list(scanner(fr.subject).finditer(text, s_start, s_end))
         self.starts = [m.start() for m in self.found]
         self.last_good: list[int] = []   # index of the last phrase that names a subject, so far
         k = -1

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import regex
 
+from .leads import LeadScan, scanner
 from .patterns import alternation, compile_pattern, expand, load_file, longest_first, rules, table
 from .patterns import words as word_list
 
@@ -278,8 +279,8 @@ def _qualifier_res() -> list[tuple[str, regex.Pattern]]:
 
 
 @lru_cache(maxsize=1)
-def blockers() -> list[tuple[str, regex.Pattern]]:
-    return [(r["id"], r["_regex"]) for r in rules("numbers")]
+def blockers() -> list[tuple[str, LeadScan]]:
+    return [(r["id"], scanner(r["_regex"])) for r in rules("numbers")]
 
 
 _DIGITS = re.compile(r"\d+")

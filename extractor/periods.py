@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import regex
 
+from .leads import scanner
 from .patterns import rules
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
@@ -50,7 +51,7 @@ def _compared():
 
 @lru_cache(maxsize=1)
 def _rules():
-    return [(r["id"], r["_regex"], r["period"]) for r in rules("periods")]
+    return [(r["id"], scanner(r["_regex"]), r["period"]) for r in rules("periods")]
 
 
 def _spelled(word: str) -> int | None:

@@ -30,6 +30,7 @@ import regex
 
 from .gazetteer import Unit, codes, communes, districts, province_label, provinces, unit_by_code
 from .normalize import fold as _fold_text
+from .leads import scanner
 from .patterns import load_file, rules
 
 
@@ -350,7 +351,7 @@ def _national_scope(text: str, places: list[Place], by_province: Counter) -> boo
     # provinces named in a sentence that ranks: the ranking sentences once, then each place
     # looked up among them (linear in the text, however many places it repeats)
     spans: list[tuple[int, int]] = []
-    for m in rules_["ranking_re"].finditer(text):
+    for m in scanner(rules_["ranking_re"]).finditer(text):
         if spans and m.start() < spans[-1][1]:
             continue  # the same sentence
         before = _EDGE_BACK.search(text, 0, m.start())

@@ -12,7 +12,8 @@ that), so loading one back costs microseconds and no parsing; parsed YAML is pla
   `~/.cache/cchc`. `CCHC_CACHE_DIR=off` (or empty) turns the cache off.
 - A pattern is keyed by a digest of its expanded source, flags and the named lists it uses, a
   pattern file by a digest of its bytes: an edited rule, list or file is simply not found and
-  is made afresh.
+  is made afresh. The rules' file also keeps the leads of the rules scanned by leads.py (plain
+  tuples of strings, keyed as their pattern is and by leads.py's own source).
 - The cache can make a run faster, never different: a missing, unreadable, truncated or foreign
   file or entry is ignored (and replaced at the next save); entries are read with an
   unpickler that builds plain data and, for rules, `_regex.compile(…)` calls, nothing else.

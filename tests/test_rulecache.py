@@ -40,7 +40,10 @@ def test_a_warm_run_reads_the_rules_from_disk_and_writes_the_same_output(tmp_pat
     files = _cache_files(cache)
     assert len(files) == 1 and regex.__version__ in files[0].name
     stored = _stored(files[0])
-    assert len(stored) > 100 and all(isinstance(p, regex.Pattern) for p in stored.values())
+    rules = {k: v for k, v in stored.items() if not k.startswith("leads:")}
+    assert len(rules) > 100 and all(isinstance(p, regex.Pattern) for p in rules.values())
+    kept_leads = [v for k, v in stored.items() if k.startswith("leads:")]  # leads.py: the rules' leads
+    assert len(kept_leads) >= 8 and all(isinstance(v, tuple) and all(isinstance(w, str) for w in v) for v in kept_leads)
     parsed = _stored(next(cache.glob("pattern-files-*.pickle")), rulecache._NOTHING)
     assert len(parsed) == len(patterns.pattern_files())  # every pattern file, as plain data
     assert all(isinstance(d, dict) and "rules" in d for d in parsed.values())

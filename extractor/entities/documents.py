@@ -11,6 +11,7 @@ from typing import Any
 import regex
 
 from ..numbers import Spans
+from ..leads import scanner
 from ..patterns import load_file, rules
 from ..reading.dates import find_date
 
@@ -29,7 +30,7 @@ _GATE = regex.compile(r"\d\s*[-/]\s*(?:(?:19|20)\d\d\s*/\s*)?\p{Lu}")
 
 @lru_cache(maxsize=1)
 def _rules():
-    return [(r["id"], r["_regex"]) for r in rules("documents")]
+    return [(r["id"], scanner(r["_regex"])) for r in rules("documents")]
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ from functools import lru_cache
 import regex
 
 from ..gazetteer import place_names
+from ..leads import scanner
 from ..normalize import fold as _fold_uncached
 from ..patterns import alternation, compile_pattern, lexicon, load_file
 from ..records import Official
@@ -349,36 +350,10 @@ def _fullness(m: Mention) -> tuple[int, int]:
     return len(m.titles), sum(len(t) for t in m.titles)
 
 
-@lru_cache(maxsize=1)
-def _first_words():
-    """An Aho–Corasick automaton of the titles' first words, lower-cased."""
-    import ahocorasick  # noqa: PLC0415
-
-    auto = ahocorasick.Automaton()
-    for w in {t.split()[0].lower() for t in lexicon()["lists"]["titles"]}:
-        auto.add_word(w, len(w))
-    auto.make_automaton()
-    return auto
-
-
 def title_spans(text: str) -> list[tuple[int, int]]:
-    """The spans of the title regex's matches in `text`, as its finditer gives them. A title
-    begins with one of the titles' first words, so the regex is tried only where the automaton
-    finds one in the lower-cased text (one C-speed pass), not at every character."""
-    titles = _rules().titles
-    low = text.lower()
-    if len(low) != len(text):  # a character whose lower case is longer: offsets would shift
-        return [(m.start(), m.end()) for m in titles.finditer(text)]
-    out: list[tuple[int, int]] = []
-    done = 0
-    for p in sorted({end - n + 1 for end, n in _first_words().iter(low)}):
-        if p < done:
-            continue
-        m = titles.match(text, p)
-        if m:
-            out.append((m.start(), m.end()))
-            done = m.end()
-    return out
+    """The spans of the title regex's matches in `text`, tried only where a title can begin
+    (leads.py: one C-speed pass for the titles' first words, not a try at every character)."""
+    return [m.span() for m in scanner(_rules().titles).finditer(text)]
 
 
 def extract(ctx) -> list[Official]:

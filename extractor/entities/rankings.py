@@ -12,6 +12,7 @@ from functools import lru_cache
 import regex
 
 from ..normalize import fold
+from ..leads import scanner
 from ..patterns import compile_pattern, load_file, rules, table, whole_words
 from ..places import name_before
 from ..records import Ranking
@@ -210,7 +211,7 @@ def _level_of(entity: str, default: str | None) -> str | None:
 
 
 def names_an_index(text: str) -> bool:
-    return _rules().any_index.search(text) is not None
+    return scanner(_rules().any_index).search(text) is not None
 
 
 @lru_cache(maxsize=1024)

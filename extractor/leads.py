@@ -1,0 +1,274 @@
+"""Scan a text for a rule only where one of its matches can begin.
+
+The `regex` module tries a pattern at every position of the text it is given. A pattern that
+opens with an alternation of words (``\\b(?:ngày|hôm|…)``, ``\\L<list>``) costs it 12–90 ns a
+character that way, and cchc runs dozens of them over whole articles. Yet every match of such
+a pattern begins with one of a few literal strings, its *leads*: they are read off the parsed
+pattern here (`leads`), found all at once by an Aho–Corasick automaton (pyahocorasick, one C
+pass over the lower-cased text), and the pattern is tried (`Pattern.match`) at those positions
+only. `LeadScan.finditer` and `LeadScan.search` give exactly what the pattern's own `finditer`
+and `search` give (tests/test_leads.py compares them on real articles for every rule that has
+leads):
+
+- a lead is a prefix every match starts with, in lower case: in the lower-cased text, a match
+  of the pattern starts with one of them. A letter the pattern ignores the case of stands for
+  every letter the `regex` module takes for it (`_regex.get_all_cases`): "s" is also "ſ", whose
+  lower case is itself, so a lead "số" has a twin "ſố";
+- zero-width items (``\\b``, look-arounds) only narrow where a match is, and `match` at a
+  position checks them as `search` would (both see the text before `pos`);
+- a pattern with a position its leads cannot name (a lead of a class such as ``\\p{L}``,
+  ``\\d`` or ``\\s``, an empty match, a set over `MAX_LEADS` strings) has no leads and is scanned as before;
+- a text whose lower-casing changes its length ("İ" becomes two characters) is scanned as
+  before (its offsets would not be the text's).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+import regex
+from regex import _regex, _regex_core
+
+MAX_LEN = 6        # a lead is at most this long (longer ones are cut: still a prefix)
+MAX_LEADS = 4000   # more different leads than this: the pattern is scanned as before
+MAX_SET = 64       # a character class of more characters is no lead
+
+
+class _NoLead(Exception):
+    """A part of the pattern whose matches cannot be named by a few strings."""
+
+
+def _lower(codes, case_flags) -> set[str]:
+    """The lower cases of the characters `codes` and, when their case is ignored, of every
+    character the regex module matches them with (a lower case of two characters only comes
+    from a text `_lowered` refuses)."""
+    out: set[str] = set()
+    for c in codes:
+        variants = _regex.get_all_cases(case_flags | regex.UNICODE, c) if case_flags & regex.IGNORECASE else (c,)
+        for v in (c, *variants):
+            low = chr(v).lower()
+            if len(low) == 1:
+                out.add(low)
+    return out
+
+
+_STATE: dict = {"lists": {}}   # the named lists of the pattern being read
+
+
+def _chars(node) -> set[str]:
+    """The lower-cased characters a one-character item matches, when they are few and known exactly."""
+    if isinstance(node, _regex_core.Character):
+        if not node.positive or node.zerowidth:
+            raise _NoLead
+        return _lower((node.value,), node.case_flags)
+    if isinstance(node, _regex_core.Range):
+        if not node.positive or node.zerowidth or node.upper - node.lower >= MAX_SET:
+            raise _NoLead
+        return _lower(range(node.lower, node.upper + 1), node.case_flags)
+    if isinstance(node, _regex_core.SetUnion):
+        if not node.positive or node.zerowidth:
+            raise _NoLead
+        out: set[str] = set()
+        for item in node.items:
+            out |= _chars(item)
+            if len(out) > MAX_SET:
+                raise _NoLead
+        return out
+    raise _NoLead
+
+
+# A prefix set: {(text, complete)}: every match of the item starts, lower-cased, with one
+# `text`; `complete` when that text is the whole match (what follows the item may extend it).
+_EMPTY = frozenset({("", True)})
+_ZERO_WIDTH = (_regex_core.Boundary, _regex_core.DefaultBoundary, _regex_core.StartOfWord,
+               _regex_core.EndOfWord, _regex_core.DefaultStartOfWord, _regex_core.DefaultEndOfWord,
+               _regex_core.LookAround, _regex_core.StartOfLine, _regex_core.StartOfLineU,
+               _regex_core.EndOfLine, _regex_core.EndOfLineU, _regex_core.StartOfString,
+               _regex_core.EndOfString, _regex_core.EndOfStringLine, _regex_core.EndOfStringLineU,
+               _regex_core.SearchAnchor, _regex_core.GraphemeBoundary)
+
+
+def _cap(items: set[tuple[str, bool]]) -> set[tuple[str, bool]]:
+    if len(items) > MAX_LEADS:
+        raise _NoLead
+    return items
+
+
+def _then(first: set[tuple[str, bool]] | frozenset, node) -> set[tuple[str, bool]]:
+    """`first` followed by `node`."""
+    if all(not complete for _, complete in first):
+        return set(first)
+    try:
+        nxt = _prefixes(node)
+    except _NoLead:
+        return {(s, False) for s, _ in first}  # what follows is unknown: the prefix stays a prefix
+    out: set[tuple[str, bool]] = set()
+    for s, complete in first:
+        if not complete:
+            out.add((s, False))
+            continue
+        for t, done in nxt:
+            u = s + t
+            out.add((u[:MAX_LEN], False) if len(u) >= MAX_LEN and (len(u) > MAX_LEN or not done) else (u, done))
+    return _cap(out)
+
+
+def _prefixes(node) -> set[tuple[str, bool]] | frozenset:
+    if isinstance(node, _ZERO_WIDTH):
+        return _EMPTY
+    if isinstance(node, _regex_core.Sequence):
+        cur: set[tuple[str, bool]] | frozenset = _EMPTY
+        for item in node.items:
+            cur = _then(cur, item)
+            if all(not c for _, c in cur):
+                break
+        return cur
+    if isinstance(node, _regex_core.Branch):
+        out: set[tuple[str, bool]] = set()
+        for b in node.branches:
+            out |= _prefixes(b)
+        return _cap(out)
+    if isinstance(node, (_regex_core.Group, _regex_core.Atomic)):
+        return _prefixes(node.subpattern)
+    if isinstance(node, (_regex_core.GreedyRepeat, _regex_core.LazyRepeat, _regex_core.PossessiveRepeat)):
+        body = _prefixes(node.subpattern)
+        if node.max_count != 1:
+            body = {(s, False) for s, _ in body}  # another round may follow: cut here
+        return _cap(set(body) | _EMPTY) if node.min_count == 0 else body
+    if isinstance(node, _regex_core.StringSet):
+        words = _STATE["lists"].get(node.name)
+        if words is None:
+            raise _NoLead
+        out = set()
+        for w in words:
+            out |= _word(str(w), node.case_flags)
+        return _cap(out)
+    if isinstance(node, _regex_core.String):
+        return _word("".join(chr(c) for c in node.characters), node.case_flags)
+    return {(c, True) for c in _chars(node)}
+
+
+def _word(word: str, case_flags) -> set[tuple[str, bool]]:
+    """A literal word as a prefix set (its letters' case twins included)."""
+    cur: set[tuple[str, bool]] = {("", True)}
+    for ch in word[:MAX_LEN]:
+        cur = _cap({(s + c, True) for s, _ in cur for c in _lower((ord(ch),), case_flags)})
+    return cur if len(word) <= MAX_LEN else {(s, False) for s, _ in cur}
+
+
+
+def leads(pattern: regex.Pattern) -> tuple[str, ...] | None:
+    """The lower-cased strings every match of `pattern` starts with, or None when they cannot
+    be named (see the module's doc). Reading them parses the pattern in Python (a few ms for a
+    big one): they are kept with the compiled rules (rulecache), keyed by the pattern and by
+    this module's own source."""
+    from . import rulecache
+
+    k = "leads:" + _version() + ":" + rulecache.key(pattern.pattern, pattern.flags, pattern.named_lists)
+    cache = rulecache.rules()
+    found = cache.get(k)
+    if isinstance(found, tuple) and all(isinstance(w, str) for w in found):
+        return found or None
+    found = _read_leads(pattern)
+    cache.put(k, found or ())
+    return found
+
+
+@lru_cache(maxsize=1)
+def _version() -> str:
+    from . import rulecache
+
+    return rulecache.digest(Path(__file__).read_bytes())[:12]
+
+
+def _read_leads(pattern: regex.Pattern) -> tuple[str, ...] | None:
+    if pattern.flags & (regex.FULLCASE | regex.V1 | regex.REVERSE):
+        return None  # multi-character case folding, or a scan from the end: not modelled
+    info = _regex_core.Info(pattern.flags, 0, dict(pattern.named_lists))
+    source = _regex_core.Source(pattern.pattern)
+    source.ignore_space = bool(info.flags & regex.VERBOSE)
+    _STATE["lists"] = pattern.named_lists
+    try:
+        found = _prefixes(_regex_core._parse_pattern(source, info))
+    except (_NoLead, RecursionError):
+        return None
+    except Exception:  # noqa: BLE001 - a parser of another regex version: no leads, the plain scan
+        return None
+    finally:
+        _STATE["lists"] = {}
+    out = {s for s, _ in found}
+    if not out or "" in out or len(out) > MAX_LEADS:
+        return None
+    return tuple(sorted(out))
+
+
+class LeadScan:
+    """`finditer` and `search` of one pattern, tried only where one of its leads starts (the
+    pattern's own scan when it has none, or the text is one `_lowered` refuses)."""
+
+    def __init__(self, pattern: regex.Pattern):
+        self.pattern = pattern
+        self.leads = leads(pattern)
+        self._auto = None
+        if self.leads and len(self.leads) > 1:  # one literal lead: the engine searches for it itself, faster
+            auto = ahocorasick.Automaton()
+            for w in self.leads:
+                auto.add_word(w, len(w))
+            auto.make_automaton()
+            self._auto = auto
+
+    def _starts(self, low: str, pos: int, endpos: int) -> list[int]:
+        """Where a match may start in low[pos:endpos], in order."""
+        return sorted({end - n + 1 for end, n in self._auto.iter(low, pos, endpos)})
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match]:
+        endpos = len(text) if endpos is None else min(endpos, len(text))
+        low = _lowered(text) if self._auto is not None else None
+        if low is None:
+            yield from self.pattern.finditer(text, pos, endpos)
+            return
+        match, last = self.pattern.match, pos
+        for p in self._starts(low, pos, endpos):
+            if p >= last:
+                m = match(text, p, endpos)
+                if m:
+                    yield m
+                    last = m.end()   # never empty: it starts with a lead
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
+        return next(self.finditer(text, pos, endpos), None)
+
+
+_LAST: list = [None, None]   # the text last lowered and its lower case: a text is scanned by many rules
+
+
+
+def _lowered(text: str) -> str | None:
+    """`text` in lower case with its offsets, or None when lower-casing moves them."""
+    if _LAST[0] is text:
+        return _LAST[1]
+    low = text.lower()
+    if len(low) != len(text):
+        low = None
+    _LAST[0], _LAST[1] = text, low
+    return low
+
+
+# by identity, not equality: a pattern is hashed by its source, and the scanner keeps its
+# pattern alive, so an id is never reused while it is a key here
+_SCANNERS: dict[int, LeadScan] = {}
+
+
+def scanner(pattern: regex.Pattern) -> LeadScan:
+    """The `LeadScan` of a compiled pattern, built once."""
+    found = _SCANNERS.get(id(pattern))
+    if found is None:
+        found = _SCANNERS[id(pattern)] = LeadScan(pattern)
+    return found
+
+
+def scanners() -> list[LeadScan]:
+    """Every `LeadScan` built so far (tests/test_leads.py checks them against their patterns)."""
+    return list(_SCANNERS.values())
