@@ -20,6 +20,13 @@ leads):
   ``\\d`` or ``\\s``, an empty match, a set over `MAX_LEADS` strings) has no leads and is scanned as before;
 - a text whose lower-casing changes its length ("İ" becomes two characters) is scanned as
   before (its offsets would not be the text's).
+
+A pattern some of whose top-level alternatives have leads and some not (the number blockers:
+``\\b\\d{1,2}/\\d{1,2}…`` beside ``\\b(?:ngày|hôm|…)\\s+\\d…``) is scanned in two parts
+(`LeadScan._with_rest`): the engine's own search for the alternatives without leads, compiled
+as one pattern, says where the next of their matches starts; before that, only a lead can start
+a match. Splitting is refused where it could change a match: a back-reference, a conditional, a
+global flag, or a pattern that may match the empty string.
 """
 from __future__ import annotations
 
@@ -161,18 +168,23 @@ def _word(word: str, case_flags) -> set[tuple[str, bool]]:
 
 def leads(pattern: regex.Pattern) -> tuple[str, ...] | None:
     """The lower-cased strings every match of `pattern` starts with, or None when they cannot
-    be named (see the module's doc). Reading them parses the pattern in Python (a few ms for a
-    big one): they are kept with the compiled rules (rulecache), keyed by the pattern and by
-    this module's own source."""
+    be named (see the module's doc)."""
+    return _read_leads(pattern.pattern, pattern.flags, pattern.named_lists)
+
+
+def plan(pattern: regex.Pattern) -> dict:
+    """`_plan`, kept with the compiled rules (rulecache: reading it parses the pattern in
+    Python, a few ms for a big one), keyed by the pattern and by this module's own source."""
     from . import rulecache
 
     k = "leads:" + _version() + ":" + rulecache.key(pattern.pattern, pattern.flags, pattern.named_lists)
     cache = rulecache.rules()
     found = cache.get(k)
-    if isinstance(found, tuple) and all(isinstance(w, str) for w in found):
-        return found or None
-    found = _read_leads(pattern)
-    cache.put(k, found or ())
+    if isinstance(found, dict) and set(found) <= {"leads", "rest"} \
+            and all(isinstance(w, str) for w in found.get("leads", ())) and isinstance(found.get("rest", ""), str):
+        return found
+    found = _plan(pattern)
+    cache.put(k, found)
     return found
 
 
@@ -183,18 +195,27 @@ def _version() -> str:
     return rulecache.digest(Path(__file__).read_bytes())[:12]
 
 
-def _read_leads(pattern: regex.Pattern) -> tuple[str, ...] | None:
-    if pattern.flags & (regex.FULLCASE | regex.V1 | regex.REVERSE):
+def _parsed(src: str, flags: int, lists) -> object | None:
+    """The regex module's parse tree of a pattern source (None if it cannot be had)."""
+    if flags & (regex.FULLCASE | regex.V1 | regex.REVERSE):
         return None  # multi-character case folding, or a scan from the end: not modelled
-    info = _regex_core.Info(pattern.flags, 0, dict(pattern.named_lists))
-    source = _regex_core.Source(pattern.pattern)
-    source.ignore_space = bool(info.flags & regex.VERBOSE)
-    _STATE["lists"] = pattern.named_lists
+    info = _regex_core.Info(flags, 0, dict(lists))
+    source = _regex_core.Source(src)
+    source.ignore_space = bool(flags & regex.VERBOSE)
     try:
-        found = _prefixes(_regex_core._parse_pattern(source, info))
-    except (_NoLead, RecursionError):
-        return None
+        return _regex_core._parse_pattern(source, info)
     except Exception:  # noqa: BLE001 - a parser of another regex version: no leads, the plain scan
+        return None
+
+
+def _read_leads(src: str, flags: int, lists) -> tuple[str, ...] | None:
+    tree = _parsed(src, flags, lists)
+    if tree is None:
+        return None
+    _STATE["lists"] = lists
+    try:
+        found = _prefixes(tree)
+    except (_NoLead, RecursionError):
         return None
     finally:
         _STATE["lists"] = {}
@@ -204,15 +225,106 @@ def _read_leads(pattern: regex.Pattern) -> tuple[str, ...] | None:
     return tuple(sorted(out))
 
 
+def _min_len(node) -> int:
+    """The fewest characters a match of `node` takes (0 for what is not modelled)."""
+    if isinstance(node, _regex_core.Sequence):
+        return sum(_min_len(i) for i in node.items)
+    if isinstance(node, _regex_core.Branch):
+        return min(_min_len(b) for b in node.branches)
+    if isinstance(node, (_regex_core.Group, _regex_core.Atomic)):
+        return _min_len(node.subpattern)
+    if isinstance(node, (_regex_core.GreedyRepeat, _regex_core.LazyRepeat, _regex_core.PossessiveRepeat)):
+        return node.min_count * _min_len(node.subpattern)
+    if isinstance(node, _regex_core.StringSet):
+        words = _STATE["lists"].get(node.name) or ()
+        return min((len(w) for w in words), default=0)
+    if isinstance(node, _regex_core.String):
+        return len(node.characters)
+    if isinstance(node, (_regex_core.Character, _regex_core.Range, _regex_core.SetBase, _regex_core.Property,
+                         _regex_core.Any, _regex_core.AnyAll, _regex_core.AnyU)):
+        return 0 if node.zerowidth else 1
+    return 0
+
+
+_NOT_SPLIT = regex.compile(r"\\(?:\d|g|k<|N\{)|\(\?(?:P=|\(|[a-zA-Z]+\)|#|&|\d|R\))")  # backrefs, conditionals, global flags, comments, calls
+
+
+def _top_branches(src: str, verbose: bool) -> list[str] | None:
+    """The top-level alternatives of a pattern source as written (None when it has nothing to
+    split, or what a split could change: a back-reference, a conditional, a global flag)."""
+    if _NOT_SPLIT.search(src):
+        return None
+    out, depth, start, i, n = [], 0, 0, 0, len(src)
+    while i < n:
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":  # a class: to its closing bracket ("[]…]" and "[^]…]" hold a literal "]")
+            i += 1
+            if i < n and src[i] == "^":
+                i += 1
+            if i < n and src[i] == "]":
+                i += 1
+            while i < n and src[i] != "]":
+                i += 2 if src[i] == "\\" else 1
+        elif c == "#" and verbose:
+            while i < n and src[i] != "\n":
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(src[start:i])
+            start = i + 1
+        i += 1
+    out.append(src[start:])
+    return out if len(out) > 1 and depth == 0 else None
+
+
+def _plan(pattern: regex.Pattern) -> dict:
+    """How to scan `pattern`: {"leads": …} when every match starts with a lead; {"leads": …,
+    "rest": source} when only some of its top-level alternatives do (the others, as one
+    pattern, are left to the engine's own search); {} when it is scanned as before."""
+    whole = _read_leads(pattern.pattern, pattern.flags, pattern.named_lists)
+    if whole:
+        return {"leads": whole}
+    verbose = bool(pattern.flags & regex.VERBOSE)
+    branches = _top_branches(pattern.pattern, verbose)
+    tree = _parsed(pattern.pattern, pattern.flags, pattern.named_lists) if branches else None
+    if tree is None:
+        return {}
+    _STATE["lists"] = pattern.named_lists
+    try:
+        if _min_len(tree) == 0:
+            return {}  # a match may be empty: the scan's steps would not be the engine's
+    finally:
+        _STATE["lists"] = {}
+    led, rest = set(), []
+    for b in branches:
+        found = _read_leads(b, pattern.flags, pattern.named_lists)
+        if found:
+            led |= set(found)
+        else:
+            rest.append(b)
+    if not led or not rest or len(led) > MAX_LEADS:
+        return {}
+    return {"leads": tuple(sorted(led)), "rest": ("\n|" if verbose else "|").join(rest)}
+
+
 class LeadScan:
     """`finditer` and `search` of one pattern, tried only where one of its leads starts (the
     pattern's own scan when it has none, or the text is one `_lowered` refuses)."""
 
     def __init__(self, pattern: regex.Pattern):
         self.pattern = pattern
-        self.leads = leads(pattern)
+        p = plan(pattern)
+        self.leads: tuple[str, ...] | None = tuple(p["leads"]) if p else None
+        self.rest: regex.Pattern | None = _compile_rest(p["rest"], pattern) if "rest" in p else None
         self._auto = None
-        if self.leads and len(self.leads) > 1:  # one literal lead: the engine searches for it itself, faster
+        # one literal lead: the engine searches for it itself, faster
+        if self.leads and (len(self.leads) > 1 or self.rest is not None):
             auto = ahocorasick.Automaton()
             for w in self.leads:
                 auto.add_word(w, len(w))
@@ -229,6 +341,9 @@ class LeadScan:
         if low is None:
             yield from self.pattern.finditer(text, pos, endpos)
             return
+        if self.rest is not None:
+            yield from self._with_rest(text, low, pos, endpos)
+            return
         match, last = self.pattern.match, pos
         for p in self._starts(low, pos, endpos):
             if p >= last:
@@ -237,8 +352,48 @@ class LeadScan:
                     yield m
                     last = m.end()   # never empty: it starts with a lead
 
+    def _with_rest(self, text: str, low: str, pos: int, endpos: int) -> Iterator[regex.Match]:
+        """The pattern's matches when only some alternatives have leads: the next place one of
+        the others matches is the engine's search for them (`rest`); before it, only a lead can
+        start a match; at either, `match` gives what the whole pattern's search would (its
+        alternatives in their order). No match is empty (`_plan`), so each ends past the last."""
+        match, rest = self.pattern.match, self.rest.search
+        starts = self._starts(low, pos, endpos)
+        i, r = 0, None
+        while pos < endpos:
+            if r is None or r.start() < pos:
+                r = rest(text, pos, endpos)  # leftmost from pos; one found at or after pos stays it
+            until = r.start() if r is not None else endpos
+            while i < len(starts) and starts[i] < pos:
+                i += 1
+            m = None
+            while m is None and i < len(starts) and starts[i] < until:
+                m = match(text, starts[i], endpos)
+                i += 1
+            if m is None:
+                if r is None:
+                    return
+                m = match(text, until, endpos)
+            yield m
+            pos = m.end()
+
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
         return next(self.finditer(text, pos, endpos), None)
+
+
+def _compile_rest(src: str, pattern: regex.Pattern) -> regex.Pattern:
+    """The alternatives without leads as one pattern (compiled once, kept in rulecache)."""
+    from . import rulecache
+
+    lists = {n: pattern.named_lists[n] for n in set(regex.findall(r"\\L<(\w+)>", src)) if n in pattern.named_lists}
+    k = rulecache.key(src, pattern.flags, lists)
+    cache = rulecache.rules()
+    found = cache.get(k)
+    if isinstance(found, regex.Pattern) and found.pattern == src:
+        return found
+    compiled = regex.compile(src, pattern.flags, **lists)
+    cache.put(k, compiled)
+    return compiled
 
 
 _LAST: list = [None, None]   # the text last lowered and its lower case: a text is scanned by many rules

@@ -12,8 +12,9 @@ that), so loading one back costs microseconds and no parsing; parsed YAML is pla
   `~/.cache/cchc`. `CCHC_CACHE_DIR=off` (or empty) turns the cache off.
 - A pattern is keyed by a digest of its expanded source, flags and the named lists it uses, a
   pattern file by a digest of its bytes: an edited rule, list or file is simply not found and
-  is made afresh. The rules' file also keeps the leads of the rules scanned by leads.py (plain
-  tuples of strings, keyed as their pattern is and by leads.py's own source).
+  is made afresh. The rules' file also keeps how leads.py scans a rule (plain data: its
+  leads, the source of its alternatives without leads, whose compiled pattern is kept like any
+  rule's), keyed as the pattern is and by leads.py's own source.
 - The cache can make a run faster, never different: a missing, unreadable, truncated or foreign
   file or entry is ignored (and replaced at the next save); entries are read with an
   unpickler that builds plain data and, for rules, `_regex.compile(…)` calls, nothing else.

@@ -104,3 +104,32 @@ def test_every_scanner_the_pipeline_uses_finds_what_its_pattern_finds():
             assert (got and got.span()) == (want and want.span())
             compared += 1
     assert compared == len(used) * len(TEXTS)
+
+
+def test_top_level_alternatives_as_written():
+    split = leads._top_branches
+    assert split(r"(a|b)|[|]|c\|d", False) == ["(a|b)", "[|]", r"c\|d"]
+    assert split("a # x|y\n|b", True) == ["a # x|y\n", "b"]  # a comment of a verbose pattern
+    assert split(r"(?i)a|b", False) is None  # a global flag belongs to the first alternative only
+    assert split(r"(a)\1|b", False) is None  # a back-reference
+    assert split(r"(?(1)a|b)", False) is None and split("abc", False) is None
+
+
+@pytest.mark.parametrize("text", [
+    "ngày 5 tháng 6, từ 10/3 đến 12/4/2024 và 15 ngày",   # both kinds, one after the other
+    "12 ngày 3 ngày",                                      # a digit alternative first in the text
+    "trước ngày 7/8; 9/10 sau 11/12",                      # a lead alternative that runs into a digit one
+    "không có số nào ở đây",
+])
+def test_alternatives_with_and_without_leads_keep_their_order(text):
+    """The alternatives are tried in their written order at each place, as the engine does."""
+    # where a lead alternative and a later one without leads both match, the first written wins
+    pat = regex.compile(r"\b\d+\s+ngày | \b(?:ngày|từ|đến|trước|sau)\s+\d+ | \b\p{L}+\s+\d+/\d+ | \b\d+/\d+", FLAGS)
+    sc = leads.LeadScan(pat)
+    assert sc.rest is not None and set(sc.leads) >= {"ngày", "từ"}
+    for pos in range(0, len(text), 3):
+        assert [m.span() for m in sc.finditer(text, pos)] == [m.span() for m in pat.finditer(text, pos)]
+
+
+def test_no_split_when_a_match_may_be_empty():
+    assert leads.LeadScan(regex.compile(r"\d*|ngày", FLAGS)).rest is None

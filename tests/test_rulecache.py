@@ -42,8 +42,9 @@ def test_a_warm_run_reads_the_rules_from_disk_and_writes_the_same_output(tmp_pat
     stored = _stored(files[0])
     rules = {k: v for k, v in stored.items() if not k.startswith("leads:")}
     assert len(rules) > 100 and all(isinstance(p, regex.Pattern) for p in rules.values())
-    kept_leads = [v for k, v in stored.items() if k.startswith("leads:")]  # leads.py: the rules' leads
-    assert len(kept_leads) >= 8 and all(isinstance(v, tuple) and all(isinstance(w, str) for w in v) for v in kept_leads)
+    plans = [v for k, v in stored.items() if k.startswith("leads:")]  # leads.py: how a rule is scanned
+    assert len(plans) >= 8 and all(isinstance(v, dict) and set(v) <= {"leads", "rest"} for v in plans)
+    assert sum("rest" in v for v in plans) >= 3  # the number blockers, in two parts
     parsed = _stored(next(cache.glob("pattern-files-*.pickle")), rulecache._NOTHING)
     assert len(parsed) == len(patterns.pattern_files())  # every pattern file, as plain data
     assert all(isinstance(d, dict) and "rules" in d for d in parsed.values())
