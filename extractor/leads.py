@@ -326,14 +326,17 @@ class LeadScan:
         # one literal lead: the engine searches for it itself, faster
         if self.leads and (len(self.leads) > 1 or self.rest is not None):
             auto = ahocorasick.Automaton()
-            for w in self.leads:
+            for w in _prefix_free(self.leads):  # one lead at most starts at a place: no duplicates
                 auto.add_word(w, len(w))
             auto.make_automaton()
             self._auto = auto
 
     def _starts(self, low: str, pos: int, endpos: int) -> list[int]:
-        """Where a match may start in low[pos:endpos], in order."""
-        return sorted({end - n + 1 for end, n in self._auto.iter(low, pos, endpos)})
+        """Where a match may start in low[pos:endpos], in order (found in the order of their
+        ends, which a shorter lead after a longer one can invert)."""
+        found = [end - n + 1 for end, n in self._auto.iter(low, pos, endpos)]
+        found.sort()
+        return found
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match]:
         endpos = len(text) if endpos is None else min(endpos, len(text))
@@ -379,6 +382,15 @@ class LeadScan:
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
         return next(self.finditer(text, pos, endpos), None)
+
+
+def _prefix_free(words) -> list[str]:
+    """`words` without those another of them begins ("năm" covers "năm n")."""
+    out: list[str] = []
+    for w in sorted(set(words)):  # a word's extensions sort right after it
+        if not out or not w.startswith(out[-1]):
+            out.append(w)
+    return out
 
 
 def _compile_rest(src: str, pattern: regex.Pattern) -> regex.Pattern:
