@@ -145,3 +145,20 @@ def test_jsonl_line_numbers_and_order_for_any_jobs(tmp_path):
         assert len(relevant) == 139 and [r for r in relevant if isinstance(r, tuple)] == errors
         kept = [i for i, r in enumerate(relevant) if isinstance(r, list) and r]
         assert len(kept) == 19 and all(relevant[i] == one[i] for i in kept)  # the reform lines but the blank one
+
+
+def test_slices_follow_the_workers_pace():
+    """A slice holds what took the workers about SLICE_SECONDS so far: many cheap lines (ordinary
+    news the prefilter drops), few dear ones (reform articles), never over ITEMS_PER_SLICE."""
+    from extractor.parallel import ITEMS_PER_SLICE, SLICE_SECONDS, _item_slices, _Pace
+
+    pace = _Pace(8)
+    slices = _item_slices((Article(source=f"a{n}", text="x") for n in itertools.count()), pace)
+    assert len(next(slices)[1]) == 8  # nothing known yet
+    pace.observe(8, 8 * SLICE_SECONDS / 200)  # 200 of these make a slice's work
+    assert len(next(slices)[1]) == 200
+    pace.observe(200, 200 * SLICE_SECONDS / 5)  # far dearer: the estimate moves most of the way
+    assert 5 <= len(next(slices)[1]) < 20
+    fresh = _Pace(8)
+    fresh.observe(10, 0.0)  # faster than the clock's tick
+    assert fresh.items() == ITEMS_PER_SLICE
