@@ -245,11 +245,11 @@ class GzipStream(io.RawIOBase):
     once the output outgrows `limits.max_ratio` times the compressed bytes consumed."""
 
     def __init__(self, raw: IO[bytes], source: str, limits: Limits = DEFAULT_LIMITS):
-        import gzip
+        from isal import igzip  # the standard library's gzip with Intel's ISA-L inflate: twice as fast
 
         self._raw = raw
         self._count = _Counting(raw)
-        self._gz = gzip.GzipFile(fileobj=self._count, mode="rb")
+        self._gz = igzip.IGzipFile(fileobj=self._count, mode="rb")
         self.source, self.limits = source, limits
         self.out = 0
 
@@ -270,6 +270,12 @@ class GzipStream(io.RawIOBase):
 
 
 class _Counting(io.RawIOBase):
+    """The compressed bytes a decompressor took, handed out 8 KB at a time: the ratio of a bomb
+    is seen after a few pieces, whatever size of read the decompressor asks for (ISA-L's
+    reader asks for more than the whole of a 1 MB bomb at once)."""
+
+    PIECE = 8 * 1024
+
     def __init__(self, raw: IO[bytes]):
         self.raw, self.n = raw, 0
 
@@ -277,7 +283,7 @@ class _Counting(io.RawIOBase):
         return True
 
     def read(self, size: int = -1) -> bytes:
-        data = self.raw.read(size)
+        data = self.raw.read(size if size is None or size < 0 else min(size, self.PIECE))
         self.n += len(data)
         return data
 
