@@ -58,6 +58,9 @@ def command(inputs, fmt, output, db, kinds, jobs, only_relevant, quiet, allow_pr
 
     if allow_private:  # read by reading.fetch, in this process and in its workers
         os.environ["CCHC_ALLOW_PRIVATE"] = "1"
+    from ..parallel import start_early
+
+    start_early(jobs)
 
     store = run_id = None
     if db:
