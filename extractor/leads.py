@@ -23,8 +23,8 @@ leads):
 
 A pattern some of whose top-level alternatives have leads and some not (the number blockers:
 ``\\b\\d{1,2}/\\d{1,2}…`` beside ``\\b(?:ngày|hôm|…)\\s+\\d…``) is scanned in two parts
-(`LeadScan._with_rest`): the engine's own search for the alternatives without leads, compiled
-as one pattern, says where the next of their matches starts; before that, only a lead can start
+(`LeadScan._with_rest`): the engine's own searches for the alternatives without leads, each
+compiled alone, say where the next of their matches starts; before that, only a lead can start
 a match. Splitting is refused where it could change a match: a back-reference, a conditional, a
 global flag, or a pattern that may match the empty string.
 """
@@ -181,7 +181,7 @@ def plan(pattern: regex.Pattern) -> dict:
     cache = rulecache.rules()
     found = cache.get(k)
     if isinstance(found, dict) and set(found) <= {"leads", "rest"} \
-            and all(isinstance(w, str) for w in found.get("leads", ())) and isinstance(found.get("rest", ""), str):
+            and all(isinstance(w, str) for key in ("leads", "rest") for w in found.get(key, ())):
         return found
     found = _plan(pattern)
     cache.put(k, found)
@@ -285,8 +285,9 @@ def _top_branches(src: str, verbose: bool) -> list[str] | None:
 
 def _plan(pattern: regex.Pattern) -> dict:
     """How to scan `pattern`: {"leads": …} when every match starts with a lead; {"leads": …,
-    "rest": source} when only some of its top-level alternatives do (the others, as one
-    pattern, are left to the engine's own search); {} when it is scanned as before."""
+    "rest": (source, …)} when only some of its top-level alternatives do (the others are left
+    to the engine's own search, each alone: an alternation of them costs the engine more than
+    their searches one by one); {} when it is scanned as before."""
     whole = _read_leads(pattern.pattern, pattern.flags, pattern.named_lists)
     if whole:
         return {"leads": whole}
@@ -310,7 +311,7 @@ def _plan(pattern: regex.Pattern) -> dict:
             rest.append(b)
     if not led or not rest or len(led) > MAX_LEADS:
         return {}
-    return {"leads": tuple(sorted(led)), "rest": ("\n|" if verbose else "|").join(rest)}
+    return {"leads": tuple(sorted(led)), "rest": tuple(rest)}
 
 
 class LeadScan:
@@ -321,7 +322,7 @@ class LeadScan:
         self.pattern = pattern
         p = plan(pattern)
         self.leads: tuple[str, ...] | None = tuple(p["leads"]) if p else None
-        self.rest: regex.Pattern | None = _compile_rest(p["rest"], pattern) if "rest" in p else None
+        self.rest: list[regex.Pattern] | None = [_compile_rest(b, pattern) for b in p["rest"]] if "rest" in p else None
         self._auto = None
         # one literal lead: the engine searches for it itself, faster
         if self.leads and (len(self.leads) > 1 or self.rest is not None):
@@ -357,16 +358,23 @@ class LeadScan:
 
     def _with_rest(self, text: str, low: str, pos: int, endpos: int) -> Iterator[regex.Match]:
         """The pattern's matches when only some alternatives have leads: the next place one of
-        the others matches is the engine's search for them (`rest`); before it, only a lead can
-        start a match; at either, `match` gives what the whole pattern's search would (its
-        alternatives in their order). No match is empty (`_plan`), so each ends past the last."""
-        match, rest = self.pattern.match, self.rest.search
+        the others matches is the leftmost of the engine's searches for them (`rest`); before
+        it, only a lead can start a match; at either, `match` gives what the whole pattern's
+        search would (its alternatives in their order). No match is empty (`_plan`), so each
+        ends past the last."""
+        match = self.pattern.match
         starts = self._starts(low, pos, endpos)
-        i, r = 0, None
+        rests = [(p.search, None) for p in self.rest]  # each alternative's next match from pos
+        i = 0
         while pos < endpos:
-            if r is None or r.start() < pos:
-                r = rest(text, pos, endpos)  # leftmost from pos; one found at or after pos stays it
-            until = r.start() if r is not None else endpos
+            until = endpos
+            for k, (search, r) in enumerate(rests):
+                if r is None or (r is not False and r.start() < pos):
+                    # leftmost from pos; one found at or after pos stays it; none now, none later
+                    r = search(text, pos, endpos) or False
+                    rests[k] = (search, r)
+                if r is not False and r.start() < until:
+                    until = r.start()
             while i < len(starts) and starts[i] < pos:
                 i += 1
             m = None
@@ -374,7 +382,7 @@ class LeadScan:
                 m = match(text, starts[i], endpos)
                 i += 1
             if m is None:
-                if r is None:
+                if until >= endpos:
                     return
                 m = match(text, until, endpos)
             yield m
@@ -394,7 +402,7 @@ def _prefix_free(words) -> list[str]:
 
 
 def _compile_rest(src: str, pattern: regex.Pattern) -> regex.Pattern:
-    """The alternatives without leads as one pattern (compiled once, kept in rulecache)."""
+    """An alternative without leads as a pattern (compiled once, kept in rulecache)."""
     from . import rulecache
 
     lists = {n: pattern.named_lists[n] for n in set(regex.findall(r"\\L<(\w+)>", src)) if n in pattern.named_lists}
