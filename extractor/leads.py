@@ -334,8 +334,13 @@ class LeadScan:
 
     def _starts(self, low: str, pos: int, endpos: int) -> list[int]:
         """Where a match may start in low[pos:endpos], in order (found in the order of their
-        ends, which a shorter lead after a longer one can invert)."""
-        found = [end - n + 1 for end, n in self._auto.iter(low, pos, endpos)]
+        ends, which a shorter lead after a longer one can invert). The automaton is given the
+        slice, not the text and the range: it copies all of a string it is given (a window of
+        a 4 MB text cost as much as the text, tests/test_linear.py)."""
+        if pos or endpos < len(low):
+            found = [pos + end - n + 1 for end, n in self._auto.iter(low[pos:endpos])]
+        else:
+            found = [end - n + 1 for end, n in self._auto.iter(low)]
         found.sort()
         return found
 
