@@ -80,8 +80,8 @@ class Writer:
         getattr(self, f"_{self.fmt}")(records)
 
     def _jsonl(self, records):
-        for r in records:
-            self.out.write(json.dumps(r, ensure_ascii=False) + "\n")
+        # one write an article: unbuffered (PYTHONUNBUFFERED, a pipe) each write is a system call
+        self.out.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
 
     def _csv_(self):
         if self._csvw is None:
