@@ -64,22 +64,23 @@ def _lower(codes, case_flags) -> set[str]:
 _STATE: dict = {"lists": {}}   # the named lists of the pattern being read
 
 
-def _chars(node) -> set[str]:
-    """The lower-cased characters a one-character item matches, when they are few and known exactly."""
+def _chars(node, case_flags=0) -> set[str]:
+    """The lower-cased characters a one-character item matches, when they are few and known
+    exactly (`case_flags`: a set's, which the characters in it do not carry themselves)."""
     if isinstance(node, _regex_core.Character):
         if not node.positive or node.zerowidth:
             raise _NoLead
-        return _lower((node.value,), node.case_flags)
+        return _lower((node.value,), node.case_flags | case_flags)
     if isinstance(node, _regex_core.Range):
         if not node.positive or node.zerowidth or node.upper - node.lower >= MAX_SET:
             raise _NoLead
-        return _lower(range(node.lower, node.upper + 1), node.case_flags)
+        return _lower(range(node.lower, node.upper + 1), node.case_flags | case_flags)
     if isinstance(node, _regex_core.SetUnion):
         if not node.positive or node.zerowidth:
             raise _NoLead
         out: set[str] = set()
         for item in node.items:
-            out |= _chars(item)
+            out |= _chars(item, node.case_flags | case_flags)
             if len(out) > MAX_SET:
                 raise _NoLead
         return out
@@ -89,12 +90,13 @@ def _chars(node) -> set[str]:
 # A prefix set: {(text, complete)}: every match of the item starts, lower-cased, with one
 # `text`; `complete` when that text is the whole match (what follows the item may extend it).
 _EMPTY = frozenset({("", True)})
-_ZERO_WIDTH = (_regex_core.Boundary, _regex_core.DefaultBoundary, _regex_core.StartOfWord,
-               _regex_core.EndOfWord, _regex_core.DefaultStartOfWord, _regex_core.DefaultEndOfWord,
-               _regex_core.LookAround, _regex_core.StartOfLine, _regex_core.StartOfLineU,
-               _regex_core.EndOfLine, _regex_core.EndOfLineU, _regex_core.StartOfString,
-               _regex_core.EndOfString, _regex_core.EndOfStringLine, _regex_core.EndOfStringLineU,
-               _regex_core.SearchAnchor, _regex_core.GraphemeBoundary)
+# (the parser's classes by name: one another regex version lacks is no zero-width item, and
+# the item it stands for then has no leads)
+_ZERO_WIDTH = tuple(getattr(_regex_core, n) for n in (
+    "Boundary", "DefaultBoundary", "StartOfWord", "EndOfWord", "DefaultStartOfWord", "DefaultEndOfWord",
+    "LookAround", "StartOfLine", "StartOfLineU", "EndOfLine", "EndOfLineU", "StartOfString",
+    "EndOfString", "EndOfStringLine", "EndOfStringLineU", "SearchAnchor", "GraphemeBoundary")
+    if hasattr(_regex_core, n))
 
 
 def _cap(items: set[tuple[str, bool]]) -> set[tuple[str, bool]]:
@@ -183,7 +185,10 @@ def plan(pattern: regex.Pattern) -> dict:
     if isinstance(found, dict) and set(found) <= {"leads", "rest"} \
             and all(isinstance(w, str) for key in ("leads", "rest") for w in found.get(key, ())):
         return found
-    found = _plan(pattern)
+    try:
+        found = _plan(pattern)
+    except Exception:  # noqa: BLE001 - the parser of another regex version: the plain scan
+        found = {}
     cache.put(k, found)
     return found
 

@@ -34,6 +34,7 @@ def test_leads_keep_case_twins():
     assert set(_leads(r"(?<!\w)Số\s+\d")) == {"số", "ſố"}
     assert set(_leads(r"ISO")) == {"iso", "ıso", "iſo", "ıſo"}
     assert _leads(r"(?-i:UBND)") == ("ubnd",)  # case-sensitive: its own letters, lower-cased
+    assert set(_leads(r"[sk]ố")) == {"số", "ſố", "kố"}  # a set's letters take its case flags
 
 
 def test_leads_of_named_lists_optional_parts_and_sets():
