@@ -76,6 +76,7 @@ class Article:
 class ReadError(Exception):
     """An input that could not be read; the message names the input and says why."""
 
+    kind = "error"   # how its stderr line names it
     def __init__(self, source: str, reason: str):
         super().__init__(f"{source}: {reason}")
         self.source = source
@@ -83,3 +84,9 @@ class ReadError(Exception):
 
     def __reduce__(self):  # pickles (worker processes, Spark) with both arguments
         return (type(self), (self.source, self.reason))
+
+    def line(self) -> str:
+        """The stderr line for it, always one: "cchc: error: SOURCE: REASON" ("warning" for a
+        ReadWarning, whose article was still read)."""
+        text = " ".join(str(self).split("\n"))
+        return f"cchc: {self.kind}: {text}"

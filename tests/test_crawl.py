@@ -747,3 +747,34 @@ def test_canonical_urls_drop_tracking_but_keep_pagination():
 
     assert canonical("http://Bao.vn/a.html?utm_source=fb&fbclid=x#top") == "http://bao.vn/a.html"
     assert canonical("http://bao.vn/tin?ref=20&from=40&page=3&utm_medium=box") == "http://bao.vn/tin?from=40&page=3&ref=20"
+
+
+def test_a_page_read_with_a_warning_says_so_and_is_stored(tmp_path, capsys):
+    """What the HTML reader repaired or ignored on a crawled page (here a charset it does not
+    know) is one warning line naming the URL, counted in the crawl's summary; the page is
+    stored as any other (it was silently dropped before)."""
+    from types import SimpleNamespace
+
+    from extractor.crawl import pipeline as pl
+    from extractor.crawl.run import CrawlState
+    from extractor.store import Store
+
+    store = Store.open(tmp_path / "w.sqlite")
+    st = CrawlState(store=store, run_id=store.begin_run("crawl"), source=None, source_name="x")
+    store.frontier_add([("http://x.vn/la.html", "page")], source="x")
+    pipe = pl.ArticlePipeline(SimpleNamespace(spider=SimpleNamespace(state=st)))
+    text = (SEEDS / "004_0e885fd7b4c316d1.txt").read_text(encoding="utf-8")
+    page = article_page(get_source("baocantho"), "Cải cách hành chính", text)
+    page = page.replace("<head>", '<head><meta charset="x-chua-biet">', 1)
+    assert "x-chua-biet" in page
+    item = {"url": "http://x.vn/la.html", "status": 200, "headers": {}, "body": page.encode(),
+            "fetched_at": "2026-01-01T00:00:00+00:00"}
+    assert pipe.process_item(item)["status"] == "done"
+    err = capsys.readouterr().err
+    (line,) = [x for x in err.splitlines() if x.startswith("cchc: warning:")]
+    assert "http://x.vn/la.html" in line and "x-chua-biet" in line and "(the article is read)" in line
+    assert st.counts["warnings"] == 1 and st.errors == []
+    assert store.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 1
+    st.report(final=True)
+    assert "0 errors, 1 page read with a warning" in capsys.readouterr().err
+    store.close()

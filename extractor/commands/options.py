@@ -28,7 +28,4 @@ def input_limits(f):
 
 def report(item) -> str:
     """The stderr line for a ReadError or ReadWarning: always one line."""
-    from ..reading.inputs import ReadWarning
-
-    text = " ".join(str(item).split("\n"))
-    return f"cchc: {'warning' if isinstance(item, ReadWarning) else 'error'}: {text}"
+    return item.line()

@@ -32,9 +32,13 @@ def command(db, from_pages, quiet):
             if from_pages and a.get("page_id"):
                 page = st.page(a["page_id"])
                 try:
-                    from ..reading import read_html_bytes
+                    from ..reading import read_html_bytes, warning_of
+                    from .options import report
 
                     article = read_html_bytes(page["body"], a["source"], url=page["url"], fetched_at=page.get("fetched_at"))
+                    warning = warning_of(article)
+                    if warning is not None:
+                        progress.write(report(warning))
                 except ReadError as e:
                     failures.append(str(e))
                     progress.write(f"cchc: error: {e}")

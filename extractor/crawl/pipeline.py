@@ -5,6 +5,7 @@ import json
 
 from ..pipeline import safe_extract
 from ..model import ReadError
+from ..reading import warning_of
 from ..reading.html import read_html
 from ..relevance import is_about_reform
 
@@ -48,6 +49,9 @@ class ArticlePipeline:
         if not is_about_reform(article):
             st.count("irrelevant")
             return "skipped", "not about administrative reform"
+        warning = warning_of(article)
+        if warning is not None:
+            st.warn(warning)
         records = safe_extract(article)
         if isinstance(records, ReadError):
             st.error(url, records.reason)

@@ -129,12 +129,20 @@ class CrawlState:
         self.counts["errors"] += 1
         print(f"cchc: error: {url}: {reason}", file=sys.stderr, flush=True)
 
+    def warn(self, warning) -> None:
+        """A page read with something repaired or ignored (reading.warning_of): one line on
+        stderr, counted; the page is still stored."""
+        self.counts["warnings"] += 1
+        print(warning.line(), file=sys.stderr, flush=True)
+
     def report(self, final: bool = False) -> None:
         c = self.counts
         secs = time.monotonic() - self.started
         print(f"cchc crawl{' done' if final else ''}: {c['pages']} pages ({c['listings']} listings), {c['articles']} articles, "
               f"{c['figures']} figures, {c['irrelevant']} not about reform, {c['robots_forbidden']} disallowed by robots.txt, "
-              f"{c['errors']} errors ({secs:.0f} s)", file=sys.stderr, flush=True)
+              f"{c['errors']} errors" + (f", {c['warnings']} page{'s' if c['warnings'] != 1 else ''} read with a warning"
+                                        if c["warnings"] else "")
+              + f" ({secs:.0f} s)", file=sys.stderr, flush=True)
 
     def resume_queue(self, max_attempts: int) -> list[dict]:
         """URLs an earlier crawl of this source queued and did not finish, and those that

@@ -19,7 +19,7 @@ from ..model import Article, ReadError
 from .inputs import (DEFAULT_LIMITS, Limits, ReadWarning, decode_text, display_name, gunzip,
                      read_capped, read_file, walk)
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "ReadError", "ReadWarning", "iter_articles", "iter_path"]
+__all__ = ["DEFAULT_LIMITS", "Limits", "ReadError", "ReadWarning", "iter_articles", "iter_path", "warning_of"]
 
 TEXT_EXT = (".txt",)
 HTML_EXT = (".html", ".htm", ".shtml")
@@ -180,6 +180,13 @@ def _one_input(inp: str | os.PathLike, stdin, limits: Limits, keep=None,
         yield ReadError(name, "no such file or folder")
 
 
+def warning_of(article: Article) -> ReadWarning | None:
+    """What a reader repaired or ignored in an article it still read (an unknown charset, a
+    field of the wrong type), taken off the article as one warning; None when nothing was."""
+    warnings = article.extra.pop("warnings", None)
+    return ReadWarning(article.source, "; ".join(warnings) + " (the article is read)") if warnings else None
+
+
 def iter_articles(inputs: Iterable[str | os.PathLike], stdin=None, limits: Limits | None = None,
                   keep=None, raw_lines: bool = False) -> Iterator[Article | ReadError | None]:
     """Every article of every input, in order; errors are yielded, never raised. `keep(text,
@@ -193,9 +200,8 @@ def iter_articles(inputs: Iterable[str | os.PathLike], stdin=None, limits: Limit
         where = display_name(inp) if isinstance(inp, (str, os.PathLike)) else repr(inp)
         try:
             for item in _one_input(inp, stdin, limits, keep, raw_lines):
-                if isinstance(item, Article) and item.extra.get("warnings"):
-                    # what a reader repaired or ignored in an article it still read
-                    yield ReadWarning(item.source, "; ".join(item.extra.pop("warnings")) + " (the article is read)")
+                if isinstance(item, Article) and (warning := warning_of(item)) is not None:
+                    yield warning
                 yield item
         except ReadError as e:
             yield e

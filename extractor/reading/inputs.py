@@ -80,6 +80,7 @@ class ReadWarning(ReadError):
     an unpaired surrogate); the article itself is still read. Reported like an error (one
     line naming the input, exit status 1), but nothing was lost."""
 
+    kind = "warning"
 
 # ---------------------------------------------------------------- names and text
 
