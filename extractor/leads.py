@@ -21,6 +21,10 @@ leads):
 - a text whose lower-casing changes its length ("İ" becomes two characters) is scanned as
   before (its offsets would not be the text's).
 
+A pattern with a single literal lead is left to the engine too: its own literal search is
+faster than the automaton. The automaton is handed the window it scans, sliced: it copies all
+of a string it is given, however small the range asked for.
+
 A pattern some of whose top-level alternatives have leads and some not (the number blockers:
 ``\\b\\d{1,2}/\\d{1,2}…`` beside ``\\b(?:ngày|hôm|…)\\s+\\d…``) is scanned in two parts
 (`LeadScan._with_rest`): the engine's own searches for the alternatives without leads, each
