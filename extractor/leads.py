@@ -42,6 +42,8 @@ import ahocorasick
 import regex
 from regex import _regex, _regex_core
 
+from .patterns import compile_expanded
+
 MAX_LEN = 6        # a lead is at most this long (longer ones are cut: still a prefix)
 MAX_LEADS = 4000   # more different leads than this: the pattern is scanned as before
 MAX_SET = 64       # a character class of more characters is no lead
@@ -217,8 +219,9 @@ def _parsed(src: str, flags: int, lists) -> object | None:
         return None
 
 
-def _read_leads(src: str, flags: int, lists) -> tuple[str, ...] | None:
-    tree = _parsed(src, flags, lists)
+def _read_leads(src: str, flags: int, lists, tree=None) -> tuple[str, ...] | None:
+    """The leads of a pattern source (`tree`: its parse, when already made)."""
+    tree = tree if tree is not None else _parsed(src, flags, lists)
     if tree is None:
         return None
     _STATE["lists"] = lists
@@ -297,13 +300,15 @@ def _plan(pattern: regex.Pattern) -> dict:
     "rest": (source, …)} when only some of its top-level alternatives do (the others are left
     to the engine's own search, each alone: an alternation of them costs the engine more than
     their searches one by one); {} when it is scanned as before."""
-    whole = _read_leads(pattern.pattern, pattern.flags, pattern.named_lists)
+    tree = _parsed(pattern.pattern, pattern.flags, pattern.named_lists)
+    if tree is None:
+        return {}
+    whole = _read_leads(pattern.pattern, pattern.flags, pattern.named_lists, tree)
     if whole:
         return {"leads": whole}
     verbose = bool(pattern.flags & regex.VERBOSE)
     branches = _top_branches(pattern.pattern, verbose)
-    tree = _parsed(pattern.pattern, pattern.flags, pattern.named_lists) if branches else None
-    if tree is None:
+    if not branches:
         return {}
     _STATE["lists"] = pattern.named_lists
     try:
@@ -331,7 +336,9 @@ class LeadScan:
         self.pattern = pattern
         p = plan(pattern)
         self.leads: tuple[str, ...] | None = tuple(p["leads"]) if p else None
-        self.rest: list[regex.Pattern] | None = [_compile_rest(b, pattern) for b in p["rest"]] if "rest" in p else None
+        # each alternative without leads compiled alone, as a rule is (kept in rulecache)
+        self.rest: list[regex.Pattern] | None = [compile_expanded(b, pattern.named_lists, flags=pattern.flags)
+                                                 for b in p["rest"]] if "rest" in p else None
         self._auto = None
         # one literal lead: the engine searches for it itself, faster
         if self.leads and (len(self.leads) > 1 or self.rest is not None):
@@ -415,23 +422,7 @@ def _prefix_free(words) -> list[str]:
     return out
 
 
-def _compile_rest(src: str, pattern: regex.Pattern) -> regex.Pattern:
-    """An alternative without leads as a pattern (compiled once, kept in rulecache)."""
-    from . import rulecache
-
-    lists = {n: pattern.named_lists[n] for n in set(regex.findall(r"\\L<(\w+)>", src)) if n in pattern.named_lists}
-    k = rulecache.key(src, pattern.flags, lists)
-    cache = rulecache.rules()
-    found = cache.get(k)
-    if isinstance(found, regex.Pattern) and found.pattern == src:
-        return found
-    compiled = regex.compile(src, pattern.flags, **lists)
-    cache.put(k, compiled)
-    return compiled
-
-
 _LAST: list = [None, None]   # the text last lowered and its lower case: a text is scanned by many rules
-
 
 
 def _lowered(text: str) -> str | None:

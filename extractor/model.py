@@ -77,6 +77,7 @@ class ReadError(Exception):
     """An input that could not be read; the message names the input and says why."""
 
     kind = "error"   # how its stderr line names it
+
     def __init__(self, source: str, reason: str):
         super().__init__(f"{source}: {reason}")
         self.source = source

@@ -3,7 +3,8 @@
 This process reads the inputs with the readers of reading/ (every size cap and check applies
 the same way for any `jobs`); the lines of a JSON Lines file travel unparsed, so parsing them,
 the reform prefilter and extraction are shared by all cores. Articles and lines travel to
-worker processes in slices (of `chunksize` items, or as many as `_Pace` says), at most `window` slices in flight, so a corpus of any size streams through in constant memory;
+worker processes in slices (of `chunksize` items, or as many as `_Pace` says), at most
+`window` slices in flight, so a corpus of any size streams through in constant memory;
 results come back in input order, so the output is identical for any `jobs`. `jobs=1` runs
 the same code in this process, with no pool.
 

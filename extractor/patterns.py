@@ -159,8 +159,15 @@ def prepared(src: str, flags: int = FLAGS) -> tuple[str, dict[str, list[str]], s
 def compile_pattern(src: str, flags: int = FLAGS) -> regex.Pattern:
     """Compile a pattern source with lexicon parts and named lists (kept on disk between
     runs, see `rulecache`)."""
-    expanded, used, k = prepared(src, flags)
+    return compile_expanded(*prepared(src, flags), flags)
+
+
+def compile_expanded(expanded: str, lists: dict, key: str | None = None, flags: int = FLAGS) -> regex.Pattern:
+    """A pattern source with nothing left to expand, compiled with the named `lists` it uses
+    (of those given), or found in `rulecache` under `key` (default: its digest)."""
+    used = {n: lists[n] for n in dict.fromkeys(_NAMED_LIST.findall(expanded)) if n in lists}
     cache = rulecache.rules()
+    k = key or rulecache.key(expanded, flags, used)
     found = cache.get(k)
     if isinstance(found, regex.Pattern) and found.pattern == expanded:
         return found

@@ -7,7 +7,6 @@ import sys
 import click
 
 from .options import input_limits
-from .options import report as report_line
 
 VERDICT = {"ok": "adds up", "rounding": "adds up (rounding)", "mismatch": "DOES NOT ADD UP",
            "unchecked": "not checked"}
@@ -60,7 +59,7 @@ def command(inputs, fmt, show_all, fail_on, limits):
     for item in extract_paths(inputs, limits=limits):
         if isinstance(item, ReadError):
             failures += 1
-            click.echo(report_line(item), err=True)
+            click.echo(item.line(), err=True)
             continue
         article = item[0]
         for r in item:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import click
 
 from . import db_option, quiet_broken_pipe
-from .options import input_limits, report
+from .options import input_limits
 
 
 def _kinds(ctx, param, value):
@@ -90,7 +90,7 @@ def command(inputs, fmt, output, db, kinds, jobs, only_relevant, quiet, allow_pr
                     if isinstance(item, ReadError):
                         failures.append(str(item))
                         warnings += isinstance(item, ReadWarning)
-                        progress.write(report(item))
+                        progress.write(item.line())
                         continue
                     if not item:  # --only-relevant: the prefilter dropped it
                         dropped += 1

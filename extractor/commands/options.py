@@ -25,7 +25,3 @@ def input_limits(f):
     del f.__click_params__
     return wrapper
 
-
-def report(item) -> str:
-    """The stderr line for a ReadError or ReadWarning: always one line."""
-    return item.line()

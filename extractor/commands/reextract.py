@@ -33,15 +33,14 @@ def command(db, from_pages, quiet):
                 page = st.page(a["page_id"])
                 try:
                     from ..reading import read_html_bytes, warning_of
-                    from .options import report
 
                     article = read_html_bytes(page["body"], a["source"], url=page["url"], fetched_at=page.get("fetched_at"))
                     warning = warning_of(article)
                     if warning is not None:
-                        progress.write(report(warning))
+                        progress.write(warning.line())
                 except ReadError as e:
                     failures.append(str(e))
-                    progress.write(f"cchc: error: {e}")
+                    progress.write(e.line())
                     continue
             if article is None:
                 article = Article(source=a["source"], text=a["text"], title=a["title"], published=a["published"],
@@ -51,7 +50,7 @@ def command(db, from_pages, quiet):
             recs = safe_extract(article)
             if isinstance(recs, ReadError):
                 failures.append(str(recs))
-                progress.write(f"cchc: error: {recs}")
+                progress.write(recs.line())
                 continue
             if st.save(recs, run_id=run):
                 changed += 1

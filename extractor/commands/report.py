@@ -6,7 +6,6 @@ import sys
 import click
 
 from .options import input_limits
-from .options import report as report_line
 
 
 @click.command("report")
@@ -26,7 +25,7 @@ def command(inputs, output, title, limits):
     for item in extract_paths(inputs, limits=limits):
         if isinstance(item, ReadError):
             failures += 1
-            click.echo(report_line(item), err=True)
+            click.echo(item.line(), err=True)
             continue
         articles.append(item)
     conflicts = check_conflicts(r for recs in articles for r in recs)

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from ..model import ReadError
 from ..reading.fetch import MAX_BODY, USER_AGENT, allow_private_default
 from ..sources import Source
 
@@ -127,7 +128,7 @@ class CrawlState:
         """A page that failed: one line on stderr as it happens, and in the run's errors."""
         self.errors.append(f"{url}: {reason}")
         self.counts["errors"] += 1
-        print(f"cchc: error: {url}: {reason}", file=sys.stderr, flush=True)
+        print(ReadError(url, reason).line(), file=sys.stderr, flush=True)
 
     def warn(self, warning) -> None:
         """A page read with something repaired or ignored (reading.warning_of): one line on

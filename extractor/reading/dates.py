@@ -3,7 +3,8 @@
 Forms seen on the sites: "Thứ Bảy, ngày 10 tháng 6 năm 2023", "15:18 04/07/2022",
 "Cập nhật ngày: 13/04/2024 - 19:42", "Hoài Thu 21/09/2023 - 18:50", "28/02/2024 - 23:05",
 "Thứ hai, 29/12/2025, 15:50 (GMT+7)", ISO 8601 ("2026-01-08T10:00:00+07:00",
-"2025-12-29T15:50:00.000Z"; the basic form "20210409" of a feed's date field), RFC 2822 ("Fri, 19 Jul 2024 19:00:00 +0700").
+"2025-12-29T15:50:00.000Z"; the basic form "20210409" of a feed's date field), RFC 2822
+("Fri, 19 Jul 2024 19:00:00 +0700").
 Times without an offset are Vietnam time (+07:00).
 """
 from __future__ import annotations

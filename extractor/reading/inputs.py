@@ -82,6 +82,7 @@ class ReadWarning(ReadError):
 
     kind = "warning"
 
+
 # ---------------------------------------------------------------- names and text
 
 _NAME_CONTROL = regex.compile(r"[\x00-\x1f\x7f]")
