@@ -149,16 +149,44 @@ def test_jsonl_line_numbers_and_order_for_any_jobs(tmp_path):
 
 def test_slices_follow_the_workers_pace():
     """A slice holds what took the workers about SLICE_SECONDS so far: many cheap lines (ordinary
-    news the prefilter drops), few dear ones (reform articles), never over ITEMS_PER_SLICE."""
+    news the prefilter drops), few dear ones (reform articles), never over ITEMS_PER_SLICE; the
+    pace of JSON lines and of articles is learnt apart (a line is mostly news the prefilter
+    drops, an article parsed here one it kept), from slices of one kind only."""
     from extractor.parallel import ITEMS_PER_SLICE, SLICE_SECONDS, _item_slices, _Pace
+    from extractor.reading.jsonl import RawLine
 
     pace = _Pace(8)
     slices = _item_slices((Article(source=f"a{n}", text="x") for n in itertools.count()), pace)
     assert len(next(slices)[1]) == 8  # nothing known yet
-    pace.observe(8, 8 * SLICE_SECONDS / 200)  # 200 of these make a slice's work
+    pace.observe(8 * SLICE_SECONDS / 200, 0, 8)  # 200 of these make a slice's work
     assert len(next(slices)[1]) == 200
-    pace.observe(200, 200 * SLICE_SECONDS / 5)  # far dearer: the estimate moves most of the way
+    pace.observe(200 * SLICE_SECONDS / 5, 0, 200)  # far dearer: the estimate moves most of the way
     assert 5 <= len(next(slices)[1]) < 20
+    pace.observe(1.0, 3, 3)  # both kinds: nothing learnt
+    assert 5 <= len(next(slices)[1]) < 20
+    lines = _item_slices((RawLine(b"{}", "f", n) for n in itertools.count(1)), pace)
+    assert len(next(lines)[1]) == 8  # the lines' pace is not the articles'
+    pace.observe(8 * SLICE_SECONDS / 100, 8, 0)
+    assert len(next(lines)[1]) == 100 and 5 <= len(next(slices)[1]) < 20
+    mixed = _item_slices(itertools.cycle([RawLine(b"{}", "f", 1), None, None]), pace)
+    assert len(next(mixed)[1]) == 298  # 100 lines, the dropped articles between them free
     fresh = _Pace(8)
-    fresh.observe(10, 0.0)  # faster than the clock's tick
-    assert fresh.items() == ITEMS_PER_SLICE
+    fresh.observe(0.0, 0, 10)  # faster than the clock's tick
+    assert len(next(_item_slices(itertools.repeat(Article(source="a", text="x")), fresh))[1]) == ITEMS_PER_SLICE
+
+
+def test_this_process_parses_lines_while_the_workers_are_busy(tmp_path, monkeypatch):
+    """With --jobs 2, while every slice in flight is still out (the workers' server starting),
+    this process parses the next JSON lines itself instead of waiting; the output is the same."""
+    from extractor.parallel import extract_inputs
+    from extractor.reading import jsonl
+
+    src = tmp_path / "news.jsonl"
+    src.write_text("\n".join(SAMPLE.read_text(encoding="utf-8").splitlines()[:300]
+                             + REFORM.read_text(encoding="utf-8").splitlines()[:10]) + "\n", encoding="utf-8")
+    one = comparable(extract_inputs([str(src)], 1, only_relevant=True))
+    here = []
+    parse = jsonl.parse_line
+    monkeypatch.setattr(jsonl, "parse_line", lambda line, name, n, keep=None: here.append(n) or parse(line, name, n, keep))
+    assert comparable(extract_inputs([str(src)], 2, only_relevant=True)) == one
+    assert len(here) > 8  # not only the first line (which shows the file is JSON Lines)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -92,7 +92,7 @@ def _walk(folder: str | os.PathLike) -> Iterator[Path]:
 
 
 def iter_path(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = None,
-              keep=None, raw_lines: bool = False) -> Iterator[Article | ReadError | None]:
+              keep=None, raw_lines: bool | Callable[[], bool] = False) -> Iterator[Article | ReadError | None]:
     """One file (any supported kind). `source` names it (default: the path as text)."""
     name = source or display_name(path)
     low = name.lower()
@@ -142,7 +142,7 @@ def _read_stdin(stdin, limits: Limits) -> Iterator[Article | ReadError]:
 
 
 def _one_input(inp: str | os.PathLike, stdin, limits: Limits, keep=None,
-               raw_lines: bool = False) -> Iterator[Article | ReadError | None]:
+               raw_lines: bool | Callable[[], bool] = False) -> Iterator[Article | ReadError | None]:
     if isinstance(inp, str) and inp == "-":
         yield from _read_stdin(stdin, limits)
         return
@@ -188,13 +188,14 @@ def warning_of(article: Article) -> ReadWarning | None:
 
 
 def iter_articles(inputs: Iterable[str | os.PathLike], stdin=None, limits: Limits | None = None,
-                  keep=None, raw_lines: bool = False) -> Iterator[Article | ReadError | None]:
+                  keep=None, raw_lines: bool | Callable[[], bool] = False) -> Iterator[Article | ReadError | None]:
     """Every article of every input, in order; errors are yielded, never raised. `keep(text,
     title)`, given, is asked about each JSON line's normalized text and title before its
     article is built: None comes in its place when it says no (the prefilter of
     `cchc extract --only-relevant`: such a line costs no date parsing, no article id). With
     `raw_lines`, the lines of a JSON Lines file come unparsed (`jsonl.RawLine`) once the file
-    has shown it is one: parsing them is left to whoever extracts them (the workers)."""
+    has shown it is one: parsing them is left to whoever extracts them (the workers);
+    `raw_lines` a function: asked at each line, parsed here when it says False."""
     limits = limits or DEFAULT_LIMITS
     for inp in inputs:
         where = display_name(inp) if isinstance(inp, (str, os.PathLike)) else repr(inp)

@@ -13,7 +13,7 @@ another type is dropped with a `ReadWarning` and the article is still read.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -161,11 +161,12 @@ class RawLine:
 
 
 def iter_jsonl(stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS,
-               keep=None, raw_lines: bool = False) -> Iterator[Article | ReadError | RawLine | None]:
+               keep=None, raw_lines: bool | Callable[[], bool] = False) -> Iterator[Article | ReadError | RawLine | None]:
     """Every article of a binary JSON Lines stream, or why a line is not one. A file that is
     no JSON Lines at all (binary, or its first lines are not JSON) is one error, not one per
     line. With `raw_lines`, once the file has shown it is JSON Lines its lines come unparsed
-    (`RawLine`), to be parsed where they are extracted."""
+    (`RawLine`), to be parsed where they are extracted; `raw_lines` a function: asked at each
+    line (`cchc extract --jobs` parses lines here while its workers are busy)."""
     lineno = 0
     leading: list[ReadError] | None = []  # errors held while no line has been JSON yet
     content = False
@@ -178,7 +179,7 @@ def iter_jsonl(stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS,
             elif leading is not None and b"\0" in line:
                 yield ReadError(name, f"a binary file, not JSON Lines (NUL byte on line {lineno}): file skipped")
                 return
-            elif raw_lines and leading is None:
+            elif leading is None and (raw_lines() if callable(raw_lines) else raw_lines):
                 yield RawLine(line, name, lineno)
                 continue
             else:
@@ -210,7 +211,7 @@ def iter_jsonl(stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS,
 
 
 def read_jsonl(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = None,
-               keep=None, raw_lines: bool = False) -> Iterator[Article | ReadError | RawLine | None]:
+               keep=None, raw_lines: bool | Callable[[], bool] = False) -> Iterator[Article | ReadError | RawLine | None]:
     name = source or path
     try:
         raw = open_regular(path, name)
