@@ -196,7 +196,20 @@ class _Helping:
         self.oldest = None  # a Future
 
     def raw(self) -> bool:
-        return not (self.waiting and not self.oldest.done())
+        return not (self.waiting and (self.oldest is None or not self.oldest.done()))
+
+
+def _start_workers(pool, jobs: int, started) -> None:
+    """Start the pool's `jobs` workers (a process is started at a submit that finds no worker
+    idle), then set `started`. Run in a thread: each start waits for the server the workers
+    fork from to have loaded the pipeline (~0.25 s), time in which this process reads on."""
+    try:
+        for _ in range(jobs):
+            pool.submit(int)
+    except Exception:  # noqa: BLE001 - a broken or closed pool: the next submit of the run says so
+        pass
+    finally:
+        started.set()
 
 
 def _ordered(units: Iterable[tuple], jobs: int, window: int | None, only_relevant: bool,
@@ -210,27 +223,33 @@ def _ordered(units: Iterable[tuple], jobs: int, window: int | None, only_relevan
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    import threading
+
     ctx = _context()
     it = iter(units)
+    started = threading.Event()
     # an executor, not a Pool: a worker that dies (killed, out of memory) breaks the run with
     # an error instead of leaving it waiting forever for the lost slice
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker) as pool:
+        threading.Thread(target=_start_workers, args=(pool, jobs, started), name="cchc-start-workers",
+                         daemon=True).start()
         pending: deque = deque()
         ready: deque = deque()  # slices read (their lines parsed here) while the workers were busy
         done = 0
         more = True
         try:
             while True:
-                while len(pending) < window and (ready or more):
-                    unit = ready.popleft() if ready else next(it, None)
-                    if unit is None:
-                        more = False
+                if started.is_set():
+                    while len(pending) < window and (ready or more):
+                        unit = ready.popleft() if ready else next(it, None)
+                        if unit is None:
+                            more = False
+                            break
+                        pending.append(pool.submit(_run_timed, unit, only_relevant))
+                    if not pending:
                         break
-                    pending.append(pool.submit(_run_timed, unit, only_relevant))
-                if not pending:
-                    break
-                if helping is not None and more and len(ready) < window and not pending[0].done():
-                    helping.waiting, helping.oldest = True, pending[0]
+                if helping is not None and more and len(ready) < window and not (pending and pending[0].done()):
+                    helping.waiting, helping.oldest = True, pending[0] if pending else None
                     try:
                         unit = next(it, None)
                     finally:
@@ -239,6 +258,9 @@ def _ordered(units: Iterable[tuple], jobs: int, window: int | None, only_relevan
                         more = False
                     else:
                         ready.append(unit)
+                    continue
+                if not started.is_set():
+                    started.wait()
                     continue
                 seconds, lines, articles, results = pending.popleft().result()
                 if pace is not None:
@@ -251,6 +273,7 @@ def _ordered(units: Iterable[tuple], jobs: int, window: int | None, only_relevan
         finally:
             for f in pending:
                 f.cancel()
+            started.wait()  # not shut down while a worker is being started
 
 
 def extract_inputs(inputs: Iterable[str], jobs: int = 1, only_relevant: bool = False,
