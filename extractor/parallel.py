@@ -1,26 +1,27 @@
 """All cores: `extract_inputs(inputs, jobs)` gives exactly what one process gives, in input order.
 
 This process reads the inputs with the readers of reading/ (every size cap and check applies
-the same way for any `jobs`); the lines of a JSON Lines file travel unparsed, so parsing them,
-the reform prefilter and extraction are shared by all cores. Articles and lines travel to
-worker processes in slices (of `chunksize` items, or as many as `_Pace` says), at most
-`window` slices in flight, so a corpus of any size streams through in constant memory;
-results come back in input order, so the output is identical for any `jobs`. `jobs=1` runs
-the same code in this process, with no pool.
+the same way for any `jobs`), but what costs most to parse travels unparsed (`Unparsed`: the
+lines of a JSON Lines file, pages and text files, the records of a WARC file), so parsing
+them, the reform prefilter and extraction are shared by all cores. Items travel to worker
+processes in slices (of `chunksize` items, or as many as `_Pace` says), at most `window`
+slices in flight, so a corpus of any size streams through in constant memory; results come
+back in input order, so the output is identical for any `jobs`. `jobs=1` runs the same code
+in this process, with no pool.
 
-How much a slice holds is learnt as the run goes (`_Pace`): a JSON line may be a reform
-article (~3 ms) or ordinary news the prefilter drops (~0.15 ms), which only its parsing tells.
-The first slices hold `chunksize` lines each; then each holds what the workers took about
-`SLICE_SECONDS` of CPU to do so far: ~8 reform articles, ~170 ordinary ones. A slice of 128
-reform articles (the fixed 1/16 weight of a line before) left one worker alone with the last
-of 800 for a third of the run.
+How much a slice holds is learnt as the run goes (`_Pace`, for each kind of item apart): a
+JSON line may be a reform article (~3 ms) or ordinary news the prefilter drops (~0.15 ms),
+which only its parsing tells. The first slices hold `chunksize` items each; then each holds
+what the workers took about `SLICE_SECONDS` of CPU to do so far: ~8 reform articles, ~170
+ordinary ones, ~4 pages. A slice of 128 reform articles (the fixed 1/16 weight of a line
+before) left one worker alone with the last of 800 for a third of the run.
 
 While every slice in flight is still with the workers, this process does not wait idle: it
-reads on and parses the next JSON lines itself (`_Helping`), as one process would, and those
+reads on and parses the next items itself (`_Helping`), as one process would, and those
 slices wait their turn (at most `window` of them). The prefilter's drops among them never
-travel; a line it keeps travels as its article. Its core is otherwise idle for the first
-quarter second (the workers' server loading the pipeline) and whenever it is ahead of the
-workers: on ordinary news it parses about half the lines, and a run takes ~10 % less CPU.
+travel; what it keeps travels as its article. Its core is otherwise idle for the first
+quarter second (the workers' server loading the pipeline: the workers are started in a
+thread meanwhile) and whenever it is ahead of the workers.
 
 With `only_relevant`, an article the reform prefilter drops (relevance.py) costs reading,
 normalization and the prefilter only, and its result is `[]`, no record at all.
@@ -29,11 +30,11 @@ from __future__ import annotations
 
 import multiprocessing as mp
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .model import Article, ReadError
-from .reading.jsonl import RawLine
+from .reading.inputs import Defer, Unparsed
 
 Result = list[dict[str, Any]] | ReadError
 
@@ -44,24 +45,24 @@ SLICE_SECONDS = 0.025         # a slice's work once the pace is known: worth the
 
 class _Pace:
     """Seconds of a worker's CPU per item, learnt from the slices done, for each kind of item
-    apart: a JSON line to parse (`RawLine`: mostly ordinary news) and an article (read or
+    apart (a JSON line to parse, mostly ordinary news; a page to parse; an article read or
     parsed here: on a JSON Lines file, one the prefilter kept); what an item is likely to cost."""
 
     def __init__(self, first: int):
         self.first = first
-        self.per_item: dict[bool, float] = {}  # is a RawLine -> seconds
+        self.per_item: dict[type, float] = {}
 
-    def observe(self, seconds: float, lines: int, articles: int) -> None:
-        """A slice done: learnt from when it held one kind of item only."""
-        if (lines > 0) != (articles > 0):
-            kind, n = lines > 0, lines or articles
+    def observe(self, seconds: float, kinds: dict[type, int]) -> None:
+        """A slice done (`kinds`: how many items of each type it held): learnt from when it
+        held one kind of item only (a slice of two kinds says nothing of either alone)."""
+        if len(kinds) == 1:
+            [(kind, n)] = kinds.items()
             old = self.per_item.get(kind)
             self.per_item[kind] = seconds / n if old is None else 0.7 * old + 0.3 * seconds / n
-        # a slice of both kinds says nothing of either alone
 
-    def cost(self, item: Article | RawLine) -> float:
+    def cost(self, item: Article | Unparsed) -> float:
         """Its likely seconds; before any slice of its kind is back, a `first`th of a slice."""
-        per = self.per_item.get(isinstance(item, RawLine))
+        per = self.per_item.get(type(item))
         return SLICE_SECONDS / self.first if per is None else per
 
 
@@ -86,8 +87,8 @@ def _unpack(item: Any) -> Any:
 
 # ---------------------------------------------------------------- slices
 
-def _item_slices(items: Iterable[Article | RawLine | ReadError | None], n: int | _Pace) -> Iterator[tuple]:
-    """Runs of `n` articles or JSON lines to extract (`n` a `_Pace`: what it says makes
+def _item_slices(items: Iterable[Article | Unparsed | ReadError | None], n: int | _Pace) -> Iterator[tuple]:
+    """Runs of `n` items to extract, articles or `Unparsed` (`n` a `_Pace`: what it says makes
     SLICE_SECONDS of work); a ReadError, or None for an article the prefilter dropped, is
     passed through in its place and does not count. Never more than ITEMS_PER_SLICE items."""
     pace = n if isinstance(n, _Pace) else None
@@ -96,7 +97,7 @@ def _item_slices(items: Iterable[Article | RawLine | ReadError | None], n: int |
     work = 0.0
     for x in items:
         chunk.append(_pack(x))
-        if isinstance(x, (Article, RawLine)):
+        if isinstance(x, (Article, Unparsed)):
             work += pace.cost(x) if pace is not None else 1
         if work >= want or len(chunk) >= ITEMS_PER_SLICE:
             yield ("items", chunk)
@@ -106,18 +107,18 @@ def _item_slices(items: Iterable[Article | RawLine | ReadError | None], n: int |
 
 
 def _read(inputs: Iterable[str], limits, only_relevant: bool,
-          raw_lines: bool | Callable[[], bool] = False) -> Iterator[Article | RawLine | ReadError | None]:
+          unparsed: Defer = False) -> Iterator[Article | Unparsed | ReadError | None]:
     """The articles of `inputs` as the readers give them (every size cap and check of
     reading/); with `only_relevant`, None in place of an article the prefilter drops, which
-    then never travels to a worker. With `raw_lines` (several cores), the lines of a JSON
-    Lines file come unparsed (`RawLine`): the worker parses them, asking the prefilter before
-    an article is built, so reading a large archive is shared by all cores; `raw_lines` a
-    function: asked at each line."""
+    then never travels to a worker. With `unparsed` (several cores), JSON lines, pages and WARC
+    records come unparsed (`Unparsed`): the worker parses them (a JSON line asks the
+    prefilter before its article is built), so the costly part of reading is shared by all
+    cores; `unparsed` a function: asked at each item."""
     from .reading import iter_articles
     from .relevance import is_relevant, relevant
 
     keep = relevant if only_relevant else None  # asked of a line parsed here before its article is built
-    for item in iter_articles(inputs, limits=limits, keep=keep, raw_lines=raw_lines):
+    for item in iter_articles(inputs, limits=limits, keep=keep, unparsed=unparsed):
         if only_relevant and isinstance(item, Article) and not is_relevant(item):
             yield None
         else:
@@ -125,9 +126,9 @@ def _read(inputs: Iterable[str], limits, only_relevant: bool,
 
 
 def _parsed(item: Any, only_relevant: bool) -> Iterator[Article | ReadError | None]:
-    """An item of a slice as the readers would give it: a JSON line parsed here (its warning,
-    then its article; None when the prefilter drops it)."""
-    if not isinstance(item, RawLine):
+    """An item of a slice as the readers would give it: a JSON line, page or record parsed here
+    (a warning, then its article; None when the prefilter drops it)."""
+    if not isinstance(item, Unparsed):
         yield item
         return
     from .relevance import is_relevant, relevant
@@ -140,14 +141,14 @@ def _articles(unit: tuple) -> Iterator[Article | ReadError | None]:
     return (_unpack(x) for x in unit[1])
 
 
-def _run_timed(unit: tuple, only_relevant: bool = False) -> tuple[float, int, int, list[Any]]:
-    """`_run` in a worker: (its CPU seconds, the JSON lines and the articles it had, their results)."""
+def _run_timed(unit: tuple, only_relevant: bool = False) -> tuple[float, dict[type, int], list[Any]]:
+    """`_run` in a worker: (its CPU seconds, how many items of each kind it had, their results)."""
     import time
+    from collections import Counter
 
     t = time.process_time()
     out = _run(unit, only_relevant)
-    lines = sum(isinstance(x, RawLine) for x in unit[1])
-    return time.process_time() - t, lines, sum(isinstance(x, Article) for x in unit[1]), out
+    return time.process_time() - t, dict(Counter(type(x) for x in unit[1] if isinstance(x, (Article, Unparsed)))), out
 
 
 def _run(unit: tuple, only_relevant: bool = False) -> list[Any]:
@@ -188,14 +189,15 @@ def start_early(jobs: int) -> None:
 
 
 class _Helping:
-    """Whether the reading of this process hands the next JSON line on unparsed (`raw`): not
-    while it is `waiting` for every slice in flight, the oldest included (`oldest`)."""
+    """Whether the reading of this process hands the next JSON line, page or record on unparsed
+    (`unparsed`): not while it is `waiting` for every slice in flight, the oldest included
+    (`oldest`; None: no worker is started yet)."""
 
     def __init__(self):
         self.waiting = False
         self.oldest = None  # a Future
 
-    def raw(self) -> bool:
+    def unparsed(self) -> bool:
         return not (self.waiting and (self.oldest is None or not self.oldest.done()))
 
 
@@ -262,9 +264,9 @@ def _ordered(units: Iterable[tuple], jobs: int, window: int | None, only_relevan
                 if not started.is_set():
                     started.wait()
                     continue
-                seconds, lines, articles, results = pending.popleft().result()
+                seconds, kinds, results = pending.popleft().result()
                 if pace is not None:
-                    pace.observe(seconds, lines, articles)
+                    pace.observe(seconds, kinds)
                 for res in results:
                     done += 1
                     yield _unpack(res)
@@ -283,7 +285,7 @@ def extract_inputs(inputs: Iterable[str], jobs: int = 1, only_relevant: bool = F
     reading.Limits, the readers' size and decompression caps. `chunksize`: items a slice
     holds (default: learnt from the workers' pace, see `_Pace`)."""
     helping = _Helping() if jobs > 1 else None  # in one process, lines are parsed as read
-    items = _read(inputs, limits, only_relevant, raw_lines=helping.raw if helping else False)
+    items = _read(inputs, limits, only_relevant, unparsed=helping.unparsed if helping else False)
     pace = _Pace(ARTICLES_PER_SLICE) if helping and chunksize is None else None
     yield from _ordered(_item_slices(items, pace or chunksize or ARTICLES_PER_SLICE), jobs, window, only_relevant,
                         pace, helping)

@@ -158,20 +158,20 @@ def test_slices_follow_the_workers_pace():
     pace = _Pace(8)
     slices = _item_slices((Article(source=f"a{n}", text="x") for n in itertools.count()), pace)
     assert len(next(slices)[1]) == 8  # nothing known yet
-    pace.observe(8 * SLICE_SECONDS / 200, 0, 8)  # 200 of these make a slice's work
+    pace.observe(8 * SLICE_SECONDS / 200, {Article: 8})  # 200 of these make a slice's work
     assert len(next(slices)[1]) == 200
-    pace.observe(200 * SLICE_SECONDS / 5, 0, 200)  # far dearer: the estimate moves most of the way
+    pace.observe(200 * SLICE_SECONDS / 5, {Article: 200})  # far dearer: the estimate moves most of the way
     assert 5 <= len(next(slices)[1]) < 20
-    pace.observe(1.0, 3, 3)  # both kinds: nothing learnt
+    pace.observe(1.0, {RawLine: 3, Article: 3})  # both kinds: nothing learnt
     assert 5 <= len(next(slices)[1]) < 20
     lines = _item_slices((RawLine(b"{}", "f", n) for n in itertools.count(1)), pace)
     assert len(next(lines)[1]) == 8  # the lines' pace is not the articles'
-    pace.observe(8 * SLICE_SECONDS / 100, 8, 0)
+    pace.observe(8 * SLICE_SECONDS / 100, {RawLine: 8})
     assert len(next(lines)[1]) == 100 and 5 <= len(next(slices)[1]) < 20
     mixed = _item_slices(itertools.cycle([RawLine(b"{}", "f", 1), None, None]), pace)
     assert len(next(mixed)[1]) == 298  # 100 lines, the dropped articles between them free
     fresh = _Pace(8)
-    fresh.observe(0.0, 0, 10)  # faster than the clock's tick
+    fresh.observe(0.0, {Article: 10})  # faster than the clock's tick
     assert len(next(_item_slices(itertools.repeat(Article(source="a", text="x")), fresh))[1]) == ITEMS_PER_SLICE
 
 
@@ -190,3 +190,35 @@ def test_this_process_parses_lines_while_the_workers_are_busy(tmp_path, monkeypa
     monkeypatch.setattr(jsonl, "parse_line", lambda line, name, n, keep=None: here.append(n) or parse(line, name, n, keep))
     assert comparable(extract_inputs([str(src)], 2, only_relevant=True)) == one
     assert len(here) > 8  # not only the first line (which shows the file is JSON Lines)
+
+
+def test_pages_and_warc_records_are_parsed_by_the_workers(tmp_path):
+    """With several jobs, pages, text files and the records of a WARC file travel unparsed
+    (`Unparsed`) and are parsed where they are extracted: the same articles, warnings and errors
+    in the same order as one process reads them, for any jobs, with or without --only-relevant."""
+    from test_warc import build_warc
+
+    from extractor.parallel import extract_inputs
+    from extractor.reading.inputs import Unparsed
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for p in sorted((ROOT / "corpus" / "pages").glob("*.html")):  # articles and listing pages (errors)
+        (pages / p.name).write_bytes(p.read_bytes())
+    (pages / "a-empty.html").write_bytes(b"   \n")
+    article = (ROOT / "corpus" / "pages" / "baolaocai.vn.article.html").read_bytes()
+    (pages / "b-charset.html").write_bytes(b'<meta charset="x-unknown">' + article)  # read with a warning
+    for p in sorted(SEEDS.glob("*.txt"))[:2]:
+        (pages / p.name).write_bytes(p.read_bytes())
+    build_warc(tmp_path / "crawl.warc.gz")
+    inputs = [str(pages), str(tmp_path / "crawl.warc.gz")]
+
+    read = list(iter_articles(inputs))
+    deferred = list(iter_articles(inputs, unparsed=True))
+    assert sum(isinstance(x, Unparsed) for x in deferred) >= 20
+    assert comparable(x for d in deferred for x in (d.parse() if isinstance(d, Unparsed) else [d])) == comparable(read)
+    assert any(isinstance(x, ReadError) and "x-unknown" in x.reason for x in read)  # the warning travels too
+
+    one = comparable(extract_inputs(inputs, 1))
+    assert len(one) == len(read) and one == comparable(extract_inputs(inputs, 2))
+    assert comparable(extract_inputs(inputs, 1, only_relevant=True)) == comparable(extract_inputs(inputs, 2, only_relevant=True))

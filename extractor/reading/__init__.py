@@ -11,15 +11,17 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from ..model import Article, ReadError
-from .inputs import (DEFAULT_LIMITS, Limits, ReadWarning, decode_text, display_name, gunzip,
-                     read_capped, read_file, walk)
+from .inputs import (DEFAULT_LIMITS, Defer, Limits, ReadWarning, Unparsed, decode_text, deferred, display_name,
+                     gunzip, read_capped, read_file, walk, warning_of)
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "ReadError", "ReadWarning", "iter_articles", "iter_path", "warning_of"]
+__all__ = ["DEFAULT_LIMITS", "Limits", "ReadError", "ReadWarning", "Unparsed", "iter_articles", "iter_path",
+           "warning_of"]
 
 TEXT_EXT = (".txt",)
 HTML_EXT = (".html", ".htm", ".shtml")
@@ -79,6 +81,19 @@ def _read_bytes(data: bytes, source: str, kind: str, url: str | None = None, fet
         yield e
 
 
+@dataclass(frozen=True)
+class RawPage(Unparsed):
+    """A page's or a text file's bytes, read (under the size cap) but not parsed yet."""
+
+    data: bytes
+    name: str
+    kind: str  # "html" or "text"
+    limits: Limits = DEFAULT_LIMITS
+
+    def _items(self, keep) -> Iterator[Article | ReadError]:
+        return _read_bytes(self.data, self.name, self.kind, limits=self.limits)
+
+
 def _wanted(name: str) -> bool:
     low = name.lower()
     return low.endswith(KNOWN_EXT) and not low.endswith(SKIP_SUFFIXES)
@@ -92,19 +107,20 @@ def _walk(folder: str | os.PathLike) -> Iterator[Path]:
 
 
 def iter_path(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = None,
-              keep=None, raw_lines: bool | Callable[[], bool] = False) -> Iterator[Article | ReadError | None]:
-    """One file (any supported kind). `source` names it (default: the path as text)."""
+              keep=None, unparsed: Defer = False) -> Iterator[Article | ReadError | Unparsed | None]:
+    """One file (any supported kind). `source` names it (default: the path as text). With
+    `unparsed` (see `iter_articles`), a page or a text file comes as its bytes (`RawPage`)."""
     name = source or display_name(path)
     low = name.lower()
     if low.endswith(JSONL_EXT):
         from .jsonl import read_jsonl
 
-        yield from read_jsonl(path, limits, source=name, keep=keep, raw_lines=raw_lines)
+        yield from read_jsonl(path, limits, source=name, keep=keep, unparsed=unparsed)
         return
     if low.endswith(WARC_EXT):
         from .warc import iter_warc
 
-        yield from iter_warc(path, source=name, limits=limits)
+        yield from iter_warc(path, source=name, limits=limits, unparsed=unparsed)
         return
     try:
         data = read_file(path, name, limits)
@@ -115,7 +131,10 @@ def iter_path(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = N
         yield ReadError(name, "empty file")
         return
     kind = "html" if low.endswith(HTML_EXT) else "text" if low.endswith(TEXT_EXT) else _sniff(data)
-    yield from _read_bytes(data, name, kind, limits=limits)
+    if kind in ("html", "text") and data[:2] != b"\x1f\x8b" and deferred(unparsed):
+        yield RawPage(data, name, kind, limits)
+    else:
+        yield from _read_bytes(data, name, kind, limits=limits)
 
 
 def _read_stdin(stdin, limits: Limits) -> Iterator[Article | ReadError]:
@@ -142,7 +161,7 @@ def _read_stdin(stdin, limits: Limits) -> Iterator[Article | ReadError]:
 
 
 def _one_input(inp: str | os.PathLike, stdin, limits: Limits, keep=None,
-               raw_lines: bool | Callable[[], bool] = False) -> Iterator[Article | ReadError | None]:
+               unparsed: Defer = False) -> Iterator[Article | ReadError | Unparsed | None]:
     if isinstance(inp, str) and inp == "-":
         yield from _read_stdin(stdin, limits)
         return
@@ -171,36 +190,30 @@ def _one_input(inp: str | os.PathLike, stdin, limits: Limits, keep=None,
                 yield f
                 continue
             found = True
-            yield from iter_path(str(f), limits, keep=keep, raw_lines=raw_lines)
+            yield from iter_path(str(f), limits, keep=keep, unparsed=unparsed)
         if not found:
             yield ReadError(name, "folder holds no readable files (.txt, .html, .jsonl, .warc)")
     elif os.path.lexists(inp):
-        yield from iter_path(os.fspath(inp), limits, source=name, keep=keep, raw_lines=raw_lines)
+        yield from iter_path(os.fspath(inp), limits, source=name, keep=keep, unparsed=unparsed)
     else:
         yield ReadError(name, "no such file or folder")
 
 
-def warning_of(article: Article) -> ReadWarning | None:
-    """What a reader repaired or ignored in an article it still read (an unknown charset, a
-    field of the wrong type), taken off the article as one warning; None when nothing was."""
-    warnings = article.extra.pop("warnings", None)
-    return ReadWarning(article.source, "; ".join(warnings) + " (the article is read)") if warnings else None
-
-
 def iter_articles(inputs: Iterable[str | os.PathLike], stdin=None, limits: Limits | None = None,
-                  keep=None, raw_lines: bool | Callable[[], bool] = False) -> Iterator[Article | ReadError | None]:
+                  keep=None, unparsed: Defer = False) -> Iterator[Article | ReadError | Unparsed | None]:
     """Every article of every input, in order; errors are yielded, never raised. `keep(text,
     title)`, given, is asked about each JSON line's normalized text and title before its
     article is built: None comes in its place when it says no (the prefilter of
     `cchc extract --only-relevant`: such a line costs no date parsing, no article id). With
-    `raw_lines`, the lines of a JSON Lines file come unparsed (`jsonl.RawLine`) once the file
-    has shown it is one: parsing them is left to whoever extracts them (the workers);
-    `raw_lines` a function: asked at each line, parsed here when it says False."""
+    `unparsed`, what costs most to parse comes unparsed (`Unparsed`): the lines of a JSON Lines
+    file once it has shown it is one, pages and text files, the HTML records of a WARC file;
+    parsing them is left to whoever extracts them (the workers). `unparsed` a function: asked
+    at each item, which is parsed here when it says False."""
     limits = limits or DEFAULT_LIMITS
     for inp in inputs:
         where = display_name(inp) if isinstance(inp, (str, os.PathLike)) else repr(inp)
         try:
-            for item in _one_input(inp, stdin, limits, keep, raw_lines):
+            for item in _one_input(inp, stdin, limits, keep, unparsed):
                 if isinstance(item, Article) and (warning := warning_of(item)) is not None:
                     yield warning
                 yield item

@@ -22,14 +22,14 @@ import io
 import os
 import stat
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 import regex
 
-from ..model import ReadError
+from ..model import Article, ReadError
 
 MB = 1024 * 1024
 
@@ -86,6 +86,38 @@ class ReadWarning(ReadError):
 # ---------------------------------------------------------------- names and text
 
 _NAME_CONTROL = regex.compile(r"[\x00-\x1f\x7f]")
+
+
+def warning_of(article: Article) -> ReadWarning | None:
+    """What a reader repaired or ignored in an article it still read (an unknown charset, a
+    field of the wrong type), taken off the article as one warning; None when nothing was."""
+    warnings = article.extra.pop("warnings", None)
+    return ReadWarning(article.source, "; ".join(warnings) + " (the article is read)") if warnings else None
+
+
+class Unparsed:
+    """Something read but not parsed yet: a JSON line (`jsonl.RawLine`), a page's or a text
+    file's bytes (`RawPage`), a WARC record (`warc.RawRecord`). `cchc extract --jobs` hands
+    these to its workers, which parse them (`parse`) as the reader would have, so the costly
+    part of reading is shared by every core."""
+
+    def parse(self, keep=None) -> Iterator[Article | ReadError | None]:
+        """What the reader would have given for it: articles (each after its warning, as
+        `iter_articles` gives them), ReadErrors, None for a JSON line `keep` drops."""
+        for item in self._items(keep):
+            if isinstance(item, Article) and (warning := warning_of(item)) is not None:
+                yield warning
+            yield item
+
+    def _items(self, keep) -> Iterator[Article | ReadError | None]:
+        raise NotImplementedError
+
+
+Defer = bool | Callable[[], bool]  # whether a reader leaves parsing to whoever extracts: always, or asked each time
+
+
+def deferred(defer: Defer) -> bool:
+    return defer() if callable(defer) else defer
 
 
 def display_name(path: str | os.PathLike) -> str:

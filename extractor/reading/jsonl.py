@@ -13,14 +13,15 @@ another type is dropped with a `ReadWarning` and the article is still read.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
 from ..model import Article, ReadError
 from ..normalize import changes_words, normalize_text
 from .dates import parse_date
-from .inputs import DEFAULT_LIMITS, GzipStream, Limits, ReadWarning, clean_text, iter_lines, kind_of, open_regular
+from .inputs import (DEFAULT_LIMITS, Defer, GzipStream, Limits, ReadWarning, Unparsed, clean_text, deferred, iter_lines,
+                     kind_of, open_regular)
 
 def _label(obj: dict, key: str, warnings: list[str]) -> str | None:
     """A text field (title, author, site): a string, strings joined, or an object's name."""
@@ -148,24 +149,23 @@ _NOT_JSONL_AFTER = 20  # leading lines that are not JSON at all before a file is
 
 
 @dataclass(frozen=True)
-class RawLine:
-    """One line of a file already known to be JSON Lines, not parsed yet: `cchc extract --jobs`
-    sends these to the workers, which parse them (`parse_line`) as this process would."""
+class RawLine(Unparsed):
+    """One line of a file already known to be JSON Lines, not parsed yet (`parse_line`)."""
 
     line: bytes
     name: str
     lineno: int
 
-    def parse(self, keep=None) -> Iterator[Article | ReadError | None]:
+    def _items(self, keep) -> Iterator[Article | ReadError | None]:
         return parse_line(self.line, self.name, self.lineno, keep)
 
 
 def iter_jsonl(stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS,
-               keep=None, raw_lines: bool | Callable[[], bool] = False) -> Iterator[Article | ReadError | RawLine | None]:
+               keep=None, unparsed: Defer = False) -> Iterator[Article | ReadError | RawLine | None]:
     """Every article of a binary JSON Lines stream, or why a line is not one. A file that is
     no JSON Lines at all (binary, or its first lines are not JSON) is one error, not one per
-    line. With `raw_lines`, once the file has shown it is JSON Lines its lines come unparsed
-    (`RawLine`), to be parsed where they are extracted; `raw_lines` a function: asked at each
+    line. With `unparsed`, once the file has shown it is JSON Lines its lines come unparsed
+    (`RawLine`), to be parsed where they are extracted; `unparsed` a function: asked at each
     line (`cchc extract --jobs` parses lines here while its workers are busy)."""
     lineno = 0
     leading: list[ReadError] | None = []  # errors held while no line has been JSON yet
@@ -179,7 +179,7 @@ def iter_jsonl(stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS,
             elif leading is not None and b"\0" in line:
                 yield ReadError(name, f"a binary file, not JSON Lines (NUL byte on line {lineno}): file skipped")
                 return
-            elif leading is None and (raw_lines() if callable(raw_lines) else raw_lines):
+            elif leading is None and deferred(unparsed):
                 yield RawLine(line, name, lineno)
                 continue
             else:
@@ -211,7 +211,7 @@ def iter_jsonl(stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS,
 
 
 def read_jsonl(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = None,
-               keep=None, raw_lines: bool | Callable[[], bool] = False) -> Iterator[Article | ReadError | RawLine | None]:
+               keep=None, unparsed: Defer = False) -> Iterator[Article | ReadError | RawLine | None]:
     name = source or path
     try:
         raw = open_regular(path, name)
@@ -222,7 +222,7 @@ def read_jsonl(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = 
         head = raw.read(2)
         raw.seek(0)
         if head != b"\x1f\x8b":
-            yield from iter_jsonl(raw, name, limits, keep, raw_lines)
+            yield from iter_jsonl(raw, name, limits, keep, unparsed)
             return
         try:  # a bomb is refused before any of its lines is read (its start gives it away)
             _prescan(GzipStream(raw, name, limits))
@@ -232,7 +232,7 @@ def read_jsonl(path: str, limits: Limits = DEFAULT_LIMITS, source: str | None = 
         except Exception:  # noqa: BLE001 - broken gzip: reported, by line, when read below
             pass
         raw.seek(0)
-        yield from iter_jsonl(GzipStream(raw, name, limits), name, limits, keep, raw_lines)
+        yield from iter_jsonl(GzipStream(raw, name, limits), name, limits, keep, unparsed)
 
 
 def _prescan(stream: GzipStream, upto: int = 4 * 1024 * 1024) -> None:

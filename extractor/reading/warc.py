@@ -25,7 +25,7 @@ from typing import IO
 import regex
 
 from ..model import Article, ReadError
-from .inputs import DEFAULT_LIMITS, MB, Limits, open_regular
+from .inputs import DEFAULT_LIMITS, MB, Defer, Limits, Unparsed, deferred, open_regular
 
 _CHUNK = 1 * MB
 _STEP = 256 * 1024   # output per decompression step: a bomb is seen after this much work
@@ -421,12 +421,35 @@ def _html_record(rec, name: str, limits: Limits, fetched: str | None) -> Article
         return e
 
 
+@dataclass(frozen=True)
+class RawRecord(Unparsed):
+    """A response or resource record of a WARC file, framed (under the size cap) but not
+    parsed: its article, a ReadError, or nothing (not an HTML page, not a 2xx response)."""
+
+    record: bytes
+    uri: str
+    fetched: str | None
+    limits: Limits = DEFAULT_LIMITS
+
+    def _items(self, keep) -> Iterator[Article | ReadError]:
+        try:
+            rec = _parse(self.record)
+        except Exception as e:  # noqa: BLE001 - headers warcio cannot parse: name the record, read on
+            yield ReadError(self.uri, f"unreadable WARC record ({e.__class__.__name__}: {e})")
+            return
+        got = _html_record(rec, self.uri, self.limits, self.fetched)
+        if got is not None:
+            yield got
+
+
 def iter_warc(path: str, source: str | None = None, fileobj: IO[bytes] | None = None,
-              limits: Limits = DEFAULT_LIMITS) -> Iterator[Article | ReadError]:
+              limits: Limits = DEFAULT_LIMITS, unparsed: Defer = False) -> Iterator[Article | ReadError | RawRecord]:
     """Every HTML response (or resource) record of the archive at `path`, read as an article
     whose source and url are the record's target URI; non-HTML records and non-2xx responses
     are skipped. `source` names the archive in errors about the file itself (default: path);
-    `fileobj` reads an already open binary stream (e.g. from HDFS/S3) instead of opening path."""
+    `fileobj` reads an already open binary stream (e.g. from HDFS/S3) instead of opening path.
+    With `unparsed` (see `reading.iter_articles`), a WARC file's response and resource records
+    come framed but not parsed (`RawRecord`); an ARC file's are read here."""
     name = source or path
     try:
         stream = fileobj if fileobj is not None else open_regular(path, name)
@@ -448,14 +471,11 @@ def iter_warc(path: str, source: str | None = None, fileobj: IO[bytes] | None = 
                     continue
                 k += 1
                 uri = (hdrs.get("warc-target-uri") or "").strip("<>") or f"{name}#{k}"
-                try:
-                    rec = _parse(record)
-                except Exception as e:  # noqa: BLE001 - headers warcio cannot parse: name the record, read on
-                    yield ReadError(uri, f"unreadable WARC record ({e.__class__.__name__}: {e})")
-                    continue
-                got = _html_record(rec, uri, limits, hdrs.get("warc-date"))
-                if got is not None:
-                    yield got
+                raw = RawRecord(record, uri, hdrs.get("warc-date"), limits)
+                if deferred(unparsed):
+                    yield raw
+                else:
+                    yield from raw._items(None)
         except OSError as e:  # the stream itself fails (a network file system, a disk error)
             yield ReadError(name, f"WARC file unreadable after {k} records ({e.__class__.__name__}: {e})")
 
