@@ -16,7 +16,7 @@ from functools import lru_cache
 import regex
 
 from .leads import LeadScan, scanner
-from .patterns import alternation, compile_pattern, expand, load_file, longest_first, rules, table
+from .patterns import alternation, compile_expanded, compile_pattern, expand, load_file, longest_first, rules, table
 from .patterns import words as word_list
 
 _NUMBER_SHAPE = re.compile(r"\d+(?:[.,]\d+)*")
@@ -161,8 +161,8 @@ def _units() -> tuple[regex.Pattern, dict[str, tuple[str, str]]]:
     table = {}
     for written, (canon, cls) in (load_file("numbers").get("units") or {}).items():
         table[regex.sub(r"\s+", " ", written.casefold())] = (canon, cls)
-    pat = regex.compile(r"\s*(?:(?P<pct>%|" + expand("{percent_words}") + r")|(?P<unit>" + alternation(table)
-                        + r")(?!\w))", regex.IGNORECASE)
+    pat = compile_expanded(r"\s*(?:(?P<pct>%|" + expand("{percent_words}") + r")|(?P<unit>" + alternation(table)
+                           + r")(?!\w))", {}, flags=regex.IGNORECASE)  # kept on disk, as rules are
     return pat, table
 
 

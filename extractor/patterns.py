@@ -187,7 +187,7 @@ def whole_words(words: Iterable[str], guard: str = r"\p{L}\p{M}") -> regex.Patte
 def _whole_words(words: tuple[str, ...], guard: str) -> regex.Pattern:
     if not words:
         return regex.compile(r"(?!)")
-    return regex.compile(rf"(?<![{guard}])\L<words>(?![{guard}])", words=list(words))
+    return compile_expanded(rf"(?<![{guard}])\L<words>(?![{guard}])", {"words": list(words)}, flags=0)
 
 
 RULE_PATTERNS = ("regex", "left", "right", "phrase", "sentence")  # the keys of a rule that hold a pattern
