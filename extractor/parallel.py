@@ -28,7 +28,6 @@ normalization and the prefilter only, and its result is `[]`, no record at all.
 """
 from __future__ import annotations
 
-import multiprocessing as mp
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -172,6 +171,8 @@ def _context():
     """forkserver: workers fork from a clean single-threaded server, never from this process,
     whose threads (a progress bar, a server in a test, Twisted) could hold a lock at fork
     time; the server imports and warms the pipeline once, so every worker starts warm."""
+    import multiprocessing as mp  # here: one process (--jobs 1) never needs it
+
     ctx = mp.get_context("forkserver") if "forkserver" in mp.get_all_start_methods() else mp.get_context("spawn")
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["extractor.warm"])

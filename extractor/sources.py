@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 import regex
 import yaml
-from cssselect import HTMLTranslator, SelectorError
 
 FIELDS = {"name", "site", "province", "base_url", "hosts", "listings", "pagination", "feeds", "sitemaps",
           "article_url", "listing_links", "selectors", "strip", "date_format", "relevance", "example_article_url"}
@@ -59,6 +58,8 @@ def registry_path() -> Path:
 
 
 def parse(data: dict, where: str = "sources.yaml") -> list[Source]:
+    from cssselect import HTMLTranslator, SelectorError  # here: an article's reading imports this module, not it
+
     out = []
     seen_hosts: dict[str, str] = {}
     for i, e in enumerate((data or {}).get("sources") or []):
