@@ -66,7 +66,15 @@ class _Pace:
 
 
 def _init_worker() -> None:
-    """Import the pipeline and compile its rules once per worker (not per slice)."""
+    """Import the pipeline and compile its rules once per worker (not per slice). A worker
+    ignores Ctrl-C: a terminal sends it to every process of the run, and a worker it stopped in
+    the middle of sending its results left the pool reading the rest of that message for ever
+    (a hung run, not an interrupted one). The command is told too; it stops, and the pool's
+    shutdown ends the workers after their current slice. (SIGTERM is left as it is: the pool
+    ends a broken pool's workers with it.)"""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from .pipeline import warm_up
 
     warm_up()
@@ -184,9 +192,22 @@ def start_early(jobs: int) -> None:
     pipeline (~0.3 s) while this process opens its inputs, not after. Call it once the
     environment the workers need is set (the server keeps the one it starts with)."""
     if jobs > 1 and _context().get_start_method() == "forkserver":
+        import signal
+        import threading
         from multiprocessing import forkserver
 
-        forkserver.ensure_running()
+        if threading.current_thread() is not threading.main_thread():
+            forkserver.ensure_running()
+            return
+        # A terminal sends Ctrl-C to every process of the run: the command stops on it and ends
+        # the others. The server (and multiprocessing's resource tracker) start with Ctrl-C
+        # ignored, as Python then leaves it (the server ignores it once it serves, but not while
+        # it loads the pipeline: it printed a traceback), and its workers inherit that.
+        ctrl_c = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            forkserver.ensure_running()  # a few ms: a Ctrl-C then is lost, the next one counts
+        finally:
+            signal.signal(signal.SIGINT, ctrl_c)
 
 
 class _Helping:

@@ -337,6 +337,39 @@ def test_interrupted_run_is_recorded_as_interrupted(tmp_path, sig):
     assert status == "interrupted" and json.loads(counts)["articles"] == n_articles(db) >= 20
 
 
+@pytest.mark.parametrize("delay", [0.15, 0.6, 1.2])
+def test_ctrl_c_stops_a_run_with_workers_cleanly(tmp_path, delay):
+    """Ctrl-C in a terminal signals every process of the run: `--jobs 2` stopped at any moment
+    (its workers' server still loading the pipeline, or the workers busy) says one line, exits
+    130 and leaves no process behind. A worker stopped while sending its results used to leave
+    the run waiting for the rest of that message for ever; the server printed a traceback."""
+    src = tmp_path / "reform.jsonl"
+    src.write_text((ROOT / "tests" / "data" / "cchc_sample.jsonl").read_text(encoding="utf-8") * 20, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "extractor.cli", "extract", str(src), "--jobs", "2", "-o", os.devnull],
+                            stderr=subprocess.PIPE, cwd=ROOT, env=env, start_new_session=True)
+    time.sleep(delay)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        err = proc.communicate(timeout=60)[1].decode()
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail("the run hung after Ctrl-C")
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert [x for x in err.splitlines() if x.strip()] == [f"cchc: interrupted (SIGINT) after {err.split(' after ')[1].strip()}"]
+    deadline = time.time() + 10
+    while time.time() < deadline:  # the server and the workers follow the command out
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail("processes of the run were left behind")
+
+
 # ---------------------------------------------------------------- row 14: relative dates
 
 def test_relative_dates_are_null_without_a_fetch_time_and_reruns_change_nothing(tmp_path):
