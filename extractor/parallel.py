@@ -293,11 +293,34 @@ def _ordered(units: Iterable[tuple], jobs: int, window: int | None, only_relevan
                     done += 1
                     yield _unpack(res)
         except BrokenProcessPool as e:
+            _no_wait_on_workers(pool)
             raise RuntimeError(f"a worker process died after {done} articles (killed? out of memory?)") from e
+        except BaseException:
+            _no_wait_on_workers(pool)
+            raise
         finally:
-            for f in pending:
-                f.cancel()
+            # the slices in flight are left to finish (at most `window`, ~0.1 s of work): one
+            # cancelled here while the pool fails them (its workers gone) made the pool's own
+            # thread fail with InvalidStateError and print it
             started.wait()  # not shut down while a worker is being started
+
+
+def _no_wait_on_workers(pool) -> None:
+    """A run that stops early (interrupted, the output closed, a worker dead) must not wait for
+    workers that may be gone: a SIGTERM to the whole process group (a service manager stopping
+    the run) ends them at once, and the pool then waited for ever, in its queue thread for the
+    rest of a slice to be read (~0.7 MB of JSON lines, ten pipe-fulls), or in its own thread
+    for the rest of a result a worker was sending. So the queue thread is not waited for, and
+    this process's copy of the results' pipe end is closed (it is only handed to workers as
+    they start, and all have): once the last worker is gone, a half-sent result ends there
+    instead of never. Workers that live still finish their slices and get the shutdown.
+    (Attributes of CPython's ProcessPoolExecutor; without them the pool is left as it is.)"""
+    calls = getattr(pool, "_call_queue", None)
+    if calls is not None:
+        calls.cancel_join_thread()
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        writer.close()
 
 
 def extract_inputs(inputs: Iterable[str], jobs: int = 1, only_relevant: bool = False,
