@@ -194,20 +194,27 @@ def start_early(jobs: int) -> None:
     if jobs > 1 and _context().get_start_method() == "forkserver":
         import signal
         import threading
-        from multiprocessing import forkserver
+        from multiprocessing import forkserver, resource_tracker
 
         if threading.current_thread() is not threading.main_thread():
             forkserver.ensure_running()
             return
         # A terminal sends Ctrl-C to every process of the run: the command stops on it and ends
-        # the others. The server (and multiprocessing's resource tracker) start with Ctrl-C
-        # ignored, as Python then leaves it (the server ignores it once it serves, but not while
-        # it loads the pipeline: it printed a traceback), and its workers inherit that.
+        # the others. The server starts with Ctrl-C ignored, as Python then leaves it (it
+        # ignores it once it serves, but not while it loads the pipeline: it printed a
+        # traceback), and its workers inherit that. Meanwhile this process blocks Ctrl-C too,
+        # so one that comes then waits (a blocked signal stays pending even while ignored) and
+        # is taken once the handler is back. multiprocessing's resource tracker is started
+        # first, apart: it guards its own start, and unblocks Ctrl-C after it (inside the
+        # window, that lost a Ctrl-C 4 times in 5).
+        resource_tracker.ensure_running()
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         ctrl_c = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            forkserver.ensure_running()  # a few ms: a Ctrl-C then is lost, the next one counts
+            forkserver.ensure_running()
         finally:
             signal.signal(signal.SIGINT, ctrl_c)
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 class _Helping:
