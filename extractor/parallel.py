@@ -299,21 +299,21 @@ def _ordered(units: Iterable[tuple], jobs: int, window: int | None, only_relevan
                 for res in results:
                     done += 1
                     yield _unpack(res)
-        except BrokenProcessPool as e:
-            _no_wait_on_workers(pool)
-            raise RuntimeError(f"a worker process died after {done} articles (killed? out of memory?)") from e
-        except BaseException:
-            _no_wait_on_workers(pool)
-            raise
-        finally:
-            # the slices in flight are left to finish (at most `window`, ~0.1 s of work): one
+        except BaseException as e:  # stopped early: interrupted, the output closed, a worker dead
+            # The slices in flight are left to finish (at most `window`, ~0.1 s of work): one
             # cancelled here while the pool fails them (its workers gone) made the pool's own
-            # thread fail with InvalidStateError and print it
-            started.wait()  # not shut down while a worker is being started
+            # thread fail with InvalidStateError and print it. Nothing is taken apart while a
+            # worker is being started (it is handed the results' pipe end closed below).
+            started.wait()
+            _no_wait_on_workers(pool)
+            if isinstance(e, BrokenProcessPool):
+                raise RuntimeError(f"a worker process died after {done} articles (killed? out of memory?)") from e
+            raise
 
 
 def _no_wait_on_workers(pool) -> None:
-    """A run that stops early (interrupted, the output closed, a worker dead) must not wait for
+    """A run that stops early (interrupted, the output closed, a worker dead), once its workers
+    are started, must not wait for
     workers that may be gone: a SIGTERM to the whole process group (a service manager stopping
     the run) ends them at once, and the pool then waited for ever, in its queue thread for the
     rest of a slice to be read (~0.7 MB of JSON lines, ten pipe-fulls), or in its own thread
