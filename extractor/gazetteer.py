@@ -7,6 +7,7 @@ trấn) are indexed per province, on first use.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 from dataclasses import dataclass
@@ -38,42 +39,75 @@ def province_label(short: str) -> str:
     return "TP Hồ Chí Minh" if short == "Hồ Chí Minh" else short
 
 
-def _read(name: str) -> dict:
-    """One data file of vietnamadminunits, read without importing the package (its import
-    pulls in geopy and more: 0.6 s of start-up for data that parses in 0.03 s)."""
+def _data_dir() -> Path:
+    """vietnamadminunits' data files, found without importing the package (its import pulls in
+    geopy and more: 0.6 s of start-up for data that parses in 0.08 s)."""
     spec = importlib.util.find_spec("vietnamadminunits")
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError("vietnamadminunits is not installed (pip install vietnamadminunits)")
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / name
-    return json.loads(path.read_text(encoding="utf-8"))
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
-@lru_cache(maxsize=1)
-def _data() -> dict:
-    return _read("parser_legacy.json")
+_FILES = ("parser_legacy.json", "parser_from_2025.json", "converter_2025.json")
 
 
-@lru_cache(maxsize=1)
-def _provinces_2025() -> dict[str, tuple[str, str]]:
-    """Old province code -> (label, code) of its province since July 2025. The 2025 reform
-    merged whole provinces, so the old province alone decides (as vietnamadminunits'
-    converter does: its DICT_PROVINCE lists the old provinces of each new one)."""
-    new = _read("parser_from_2025.json")["DICT_PROVINCE"]
-    out = {}
-    for new_key, old_keys in _read("converter_2025.json")["DICT_PROVINCE"].items():
+def _slim(legacy: dict, from_2025: dict, converter: dict) -> dict:
+    """What this module uses of vietnamadminunits' data, as plain tuples (its JSON also holds
+    keywords, coordinates and other spellings: 4 MB that took 0.08 s to parse at each start):
+    provinces and districts by the data's own keys, communes by province and district key,
+    and each old province code's province since July 2025. The 2025 reform merged whole
+    provinces, so the old province alone decides (as vietnamadminunits' converter does: its
+    DICT_PROVINCE lists the old provinces of each new one)."""
+    provinces = {k: (p["province"], p["provinceShort"], p["provinceCode"]) for k, p in legacy["DICT_PROVINCE"].items()}
+    districts = {pk: {dk: (d["districtType"], d["district"], d["districtShort"], d["districtCode"]) for dk, d in ds.items()}
+                 for pk, ds in legacy["DICT_PROVINCE_DISTRICT"].items()}
+    def text(value):  # a gap in vietnamadminunits' table is NaN where a name should be: None here
+        return value if isinstance(value, str) else None
+
+    wards = {pk: {dk: [tuple(text(w.get(f)) for f in ("wardType", "ward", "wardShort", "wardCode")) for w in ws.values()]
+                  for dk, ws in ds.items()}
+             for pk, ds in legacy["DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED"].items()}
+    new = from_2025["DICT_PROVINCE"]
+    code_of = {k: p[2] for k, p in provinces.items()}
+    since_2025 = {}
+    for new_key, old_keys in converter["DICT_PROVINCE"].items():
         for old_key in old_keys:
-            old = _province_by_key().get(old_key)
-            if old is not None and new_key in new:
-                out[old.code] = (province_label(new[new_key]["provinceShort"]), new[new_key]["provinceCode"])
-    return out
+            if old_key in code_of and new_key in new:
+                since_2025[code_of[old_key]] = (province_label(new[new_key]["provinceShort"]), new[new_key]["provinceCode"])
+    return {"provinces": provinces, "districts": districts, "wards": wards, "since_2025": since_2025}
+
+
+@lru_cache(maxsize=1)
+def _tables() -> dict:
+    """`_slim` of the data files, kept on disk between runs (rulecache.files(), keyed by the
+    files' bytes and this module's source, so new data or a change here makes them afresh)."""
+    from . import rulecache
+
+    d = _data_dir()
+    raws = [(d / name).read_bytes() for name in _FILES]
+    h = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=16)
+    for raw in raws:
+        h.update(b"\0%d\0" % len(raw))
+        h.update(raw)
+    k = h.hexdigest()
+    found = rulecache.files().get(k)
+    if isinstance(found, dict) and set(found) == {"provinces", "districts", "wards", "since_2025"}:
+        return found
+    tables = _slim(*(json.loads(raw) for raw in raws))
+    rulecache.files().put(k, tables)
+    return tables
+
+
+def _provinces_2025() -> dict[str, tuple[str, str]]:
+    """Old province code -> (label, code) of its province since July 2025."""
+    return _tables()["since_2025"]
 
 
 @lru_cache(maxsize=1)
 def provinces() -> dict[str, Unit]:
     out = {}
-    for p in _data()["DICT_PROVINCE"].values():
-        code = p["provinceCode"]
-        u = Unit("province", p["province"], p["provinceShort"], p["provinceShort"], code, code, None, "province")
+    for name, short, code in _tables()["provinces"].values():
+        u = Unit("province", name, short, short, code, code, None, "province")
         out[fold(u.short)] = u
     return out
 
@@ -82,18 +116,17 @@ def provinces() -> dict[str, Unit]:
 def _province_by_key() -> dict[str, Unit]:
     """The data's own province keys ("thanhphohanoi") to units."""
     by_short = {u.short: u for u in provinces().values()}
-    return {k: by_short[v["provinceShort"]] for k, v in _data()["DICT_PROVINCE"].items()}
+    return {k: by_short[short] for k, (_, short, _) in _tables()["provinces"].items()}
 
 
 @lru_cache(maxsize=1)
 def _district_units() -> dict[tuple[str, str], Unit]:
     """(province key, district key) -> unit."""
     out = {}
-    for pkey, ds in _data()["DICT_PROVINCE_DISTRICT"].items():
+    for pkey, ds in _tables()["districts"].items():
         prov = _province_by_key()[pkey]
-        for dkey, d in ds.items():
-            out[(pkey, dkey)] = Unit(d["districtType"], d["district"], d["districtShort"], prov.short,
-                                     d["districtCode"], prov.code, d["districtCode"], "district")
+        for dkey, (kind, name, short, code) in ds.items():
+            out[(pkey, dkey)] = Unit(kind, name, short, prov.short, code, prov.code, code, "district")
     return out
 
 
@@ -115,16 +148,15 @@ def communes(province_code: str) -> dict[str, list[Unit]]:
     if pkey is None:
         return out
     prov = _province_by_key()[pkey]
-    for dkey, wards in (_data()["DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED"].get(pkey) or {}).items():
+    for dkey, wards in (_tables()["wards"].get(pkey) or {}).items():
         district = _district_units().get((pkey, dkey))
         if district is None:
             continue
-        for w in wards.values():
-            if not isinstance(w.get("ward"), str) or not isinstance(w.get("wardShort"), str):
-                continue  # a gap in vietnamadminunits' table (NaN where a name should be)
-            kind = w.get("wardType")
-            kind = kind if isinstance(kind, str) else w["ward"].rsplit(" ", 1)[0]
-            u = Unit(kind, w["ward"], w["wardShort"], prov.short, w["wardCode"], prov.code, district.code, "commune")
+        for kind, name, short, code in wards:
+            if name is None or short is None:
+                continue  # a gap in vietnamadminunits' table
+            kind = kind if kind is not None else name.rsplit(" ", 1)[0]
+            u = Unit(kind, name, short, prov.short, code, prov.code, district.code, "commune")
             key = fold(u.short)
             out.setdefault(key, []).append(u)
             prefix = fold(kind) + " "

@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
 from . import rulecache
 
@@ -50,24 +49,30 @@ def patterns_dir() -> Path:
     return Path(str(resources.files("cchc_patterns")))
 
 
-# libyaml's loader when PyYAML has it: the same data, ten times faster (start-up)
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def load_yaml(stream) -> Any:
-    return yaml.load(stream, Loader=_LOADER)  # noqa: S506 - a safe loader
+    """YAML parsed with libyaml's safe loader when PyYAML has it (the same data, ten times
+    faster). PyYAML is imported here, not with this module: a run whose pattern files are all
+    in the cache never needs it (15 ms of start-up)."""
+    import yaml
+
+    return yaml.load(stream, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+
+
+def yaml_file(raw: bytes) -> Any:
+    """A YAML file's bytes, parsed (kept between runs by a digest of its bytes, see `rulecache`)."""
+    k = rulecache.digest(raw)
+    data = rulecache.files().get(k)
+    if data is None:
+        data = load_yaml(raw.decode("utf-8"))
+        rulecache.files().put(k, data)
+    return data
 
 
 @lru_cache(maxsize=None)
 def load_file(name: str) -> dict[str, Any]:
-    """One pattern file, parsed (kept between runs by a digest of its bytes, see `rulecache`)."""
-    raw = (patterns_dir() / f"{name}.yaml").read_bytes()
-    k = rulecache.digest(raw)
-    data = rulecache.files().get(k)
-    if data is None:
-        data = load_yaml(raw.decode("utf-8")) or {}
-        data.setdefault("rules", [])
-        rulecache.files().put(k, data)
+    """One pattern file, parsed."""
+    data = yaml_file((patterns_dir() / f"{name}.yaml").read_bytes()) or {}
+    data.setdefault("rules", [])
     return data
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import regex
-import yaml
 
 FIELDS = {"name", "site", "province", "base_url", "hosts", "listings", "pagination", "feeds", "sitemaps",
           "article_url", "listing_links", "selectors", "strip", "date_format", "relevance", "example_article_url"}
@@ -102,9 +101,10 @@ def parse(data: dict, where: str = "sources.yaml") -> list[Source]:
 
 @lru_cache(maxsize=4)
 def load_sources(path: str | None = None) -> tuple[Source, ...]:
+    from .patterns import yaml_file
+
     p = Path(path) if path else registry_path()
-    with open(p, encoding="utf-8") as f:
-        return tuple(parse(yaml.safe_load(f), str(p)))
+    return tuple(parse(yaml_file(p.read_bytes()), str(p)))
 
 
 def source_for_url(url: str | None, sources: tuple[Source, ...] | None = None) -> Source | None:

@@ -225,3 +225,36 @@ def test_every_province_lists_its_communes():
 
     for unit in provinces().values():
         assert isinstance(communes(unit.code), dict)
+
+
+def test_the_gazetteer_read_back_from_the_cache_is_the_one_made_from_its_data(tmp_path, monkeypatch):
+    """Its tables are kept on disk (rulecache) keyed by the data files' bytes: read back they
+    are the same, and data that changes is read afresh, never an old copy."""
+    import json
+    import shutil
+
+    from extractor import gazetteer, rulecache
+
+    def fresh_process():
+        rulecache._caches.clear()
+        gazetteer._tables.cache_clear()
+
+    data = tmp_path / "data"
+    shutil.copytree(gazetteer._data_dir(), data, ignore=shutil.ignore_patterns("*.db"))
+    monkeypatch.setattr(gazetteer, "_data_dir", lambda: data)
+    monkeypatch.setenv("CCHC_CACHE_DIR", str(tmp_path / "cache"))
+    fresh_process()
+    made = gazetteer._tables()
+    assert len(made["provinces"]) == 63 and made["since_2025"]["79"] == ("TP Hồ Chí Minh", "79")
+    assert rulecache.save()
+    fresh_process()
+    parses, loads = [], json.loads
+    monkeypatch.setattr(gazetteer.json, "loads", lambda raw: parses.append(1) or loads(raw))
+    assert gazetteer._tables() == made and parses == []  # from the cache, not the JSON
+    legacy = loads((data / "parser_legacy.json").read_bytes())
+    legacy["DICT_PROVINCE"]["thanhphohanoi"]["provinceShort"] = "Hà Nội mới"
+    (data / "parser_legacy.json").write_text(json.dumps(legacy, ensure_ascii=False), encoding="utf-8")
+    fresh_process()
+    changed = gazetteer._tables()
+    assert parses and changed["provinces"]["thanhphohanoi"][1] == "Hà Nội mới"
+    fresh_process()  # what the rest of the suite sees: the cache and tables of its own data

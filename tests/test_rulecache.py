@@ -45,9 +45,10 @@ def test_a_warm_run_reads_the_rules_from_disk_and_writes_the_same_output(tmp_pat
     plans = [v for k, v in stored.items() if k.startswith("leads:")]  # leads.py: how a rule is scanned
     assert len(plans) >= 8 and all(isinstance(v, dict) and set(v) <= {"leads", "rest"} for v in plans)
     assert sum("rest" in v for v in plans) >= 3  # the number blockers, in two parts
-    parsed = _stored(next(cache.glob("pattern-files-*.pickle")), rulecache._NOTHING)
-    assert len(parsed) == len(patterns.pattern_files())  # every pattern file, as plain data
-    assert all(isinstance(d, dict) and "rules" in d for d in parsed.values())
+    parsed = list(_stored(next(cache.glob("pattern-files-*.pickle")), rulecache._NOTHING).values())
+    assert all(isinstance(d, dict) for d in parsed)  # plain data: the gazetteer's tables, every
+    tables = [d for d in parsed if set(d) == {"provinces", "districts", "wards", "since_2025"}]
+    assert len(tables) == 1 and len(parsed) - 1 == len(patterns.pattern_files())  # pattern file
     before = files[0].stat().st_mtime_ns
     warm, _ = _extract(tmp_path, cache, "warm")
     assert off == cold == warm
