@@ -50,17 +50,17 @@ def command(inputs, fmt, output, db, kinds, jobs, only_relevant, quiet, allow_pr
     the dataset says how it ended: ok, failed (an input refused, a full disk) or interrupted
     (Ctrl-C, SIGTERM).
     """
+    if allow_private:  # read by reading.fetch, in this process and in its workers
+        os.environ["CCHC_ALLOW_PRIVATE"] = "1"
+    from ..parallel import start_early
+
+    start_early(jobs)  # first: the workers' server loads the pipeline while this process imports what it needs
+
     from ..api import extract_paths
     from ..model import ReadError
     from ..output import Writer
     from ..progress import Progress
     from ..reading.inputs import ReadWarning
-
-    if allow_private:  # read by reading.fetch, in this process and in its workers
-        os.environ["CCHC_ALLOW_PRIVATE"] = "1"
-    from ..parallel import start_early
-
-    start_early(jobs)
 
     store = run_id = None
     if db:
