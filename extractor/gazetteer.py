@@ -79,21 +79,22 @@ def _slim(legacy: dict, from_2025: dict, converter: dict) -> dict:
 
 @lru_cache(maxsize=1)
 def _tables() -> dict:
-    """`_slim` of the data files, kept on disk between runs (rulecache.files(), keyed by the
-    files' bytes and this module's source, so new data or a change here makes them afresh)."""
+    """`_slim` of the data files, kept on disk between runs (rulecache.files()), keyed by this
+    module's source and each file's size and modification time, as Python keys its bytecode
+    (reading the 4 MB to digest them was a tenth of the warm-up): new data or a change here
+    makes them afresh."""
     from . import rulecache
 
     d = _data_dir()
-    raws = [(d / name).read_bytes() for name in _FILES]
     h = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=16)
-    for raw in raws:
-        h.update(b"\0%d\0" % len(raw))
-        h.update(raw)
+    for name in _FILES:
+        st = (d / name).stat()
+        h.update(f"\0{name}\0{st.st_size}\0{st.st_mtime_ns}".encode())
     k = h.hexdigest()
     found = rulecache.files().get(k)
     if isinstance(found, dict) and set(found) == {"provinces", "districts", "wards", "since_2025"}:
         return found
-    tables = _slim(*(json.loads(raw) for raw in raws))
+    tables = _slim(*(json.loads((d / name).read_bytes()) for name in _FILES))
     rulecache.files().put(k, tables)
     return tables
 

@@ -228,7 +228,7 @@ def test_every_province_lists_its_communes():
 
 
 def test_the_gazetteer_read_back_from_the_cache_is_the_one_made_from_its_data(tmp_path, monkeypatch):
-    """Its tables are kept on disk (rulecache) keyed by the data files' bytes: read back they
+    """Its tables are kept on disk (rulecache) keyed by the data files' size and time: read back they
     are the same, and data that changes is read afresh, never an old copy."""
     import json
     import shutil
