@@ -50,7 +50,8 @@ STORE_COLUMNS = {"run_id": "the run that produced the row (table `runs`)",
 
 
 def _q(col: str) -> str:
-    return f'"{col}"'
+    """An SQL identifier, quoted (a double quote inside doubled)."""
+    return '"' + col.replace('"', '""') + '"'
 
 
 def _column_defs(kind: str) -> dict[str, str]:

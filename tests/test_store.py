@@ -287,3 +287,15 @@ def test_a_source_is_registered_once_and_updated(tmp_path):
     store.close()
     rows = sqlite3.connect(path).execute("SELECT name, site, province, base_url FROM sources ORDER BY name").fetchall()
     assert rows == [("baocantho", "baocantho.com.vn", None, "https://baocantho.com.vn/tin"), ("other", None, None, None)]
+
+
+def test_a_quoted_column_name_keeps_a_double_quote_inside_it(tmp_path):
+    from extractor.store import _q
+
+    db = sqlite3.connect(tmp_path / "q.db")
+    name = 'say "hi"'
+    db.execute(f"CREATE TABLE t ({_q(name)} INTEGER)")
+    db.execute(f"INSERT INTO t ({_q(name)}) VALUES (1)")
+    assert [r[1] for r in db.execute("PRAGMA table_info(t)")] == [name]
+    assert db.execute(f"SELECT {_q(name)} FROM t").fetchone() == (1,)
+    db.close()
