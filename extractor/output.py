@@ -70,6 +70,9 @@ def plain_quantity(value: float | int | None, unit: str | None) -> str:
     return f"{plain_number(value)} {unit}".strip()
 
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(r, ensure_ascii=False), its encoder made once
+
+
 class Writer:
     def __init__(self, fmt: str, out: IO[str]):
         self.fmt, self.out = fmt, out
@@ -81,7 +84,7 @@ class Writer:
 
     def _jsonl(self, records):
         # one write an article: unbuffered (PYTHONUNBUFFERED, a pipe) each write is a system call
-        self.out.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+        self.out.write("".join(_encode(r) + "\n" for r in records))
 
     def _csv_(self):
         if self._csvw is None:
