@@ -173,16 +173,19 @@ def test_rankings_of_provinces_carry_their_codes():
     assert all(c == ("31", "province") for e, c in codes.items() if "Hải Phòng" in e)
 
 
-def _cpu(fn, *args) -> float:
+def _cpu_ratio(fn, big, small, rounds: int = 5) -> float:
+    """Least CPU time of fn(*big) over least of fn(*small), the two taking turns: the speed of
+    a shared machine moves within seconds, and all of one then all of the other once put such a
+    change into the ratio (6.2 for a scan that is 4 on a quiet machine)."""
     import time
 
-    best = None
-    for _ in range(3):
-        t = time.process_time()
-        fn(*args)
-        d = time.process_time() - t
-        best = d if best is None else min(best, d)
-    return best
+    best = {0: float("inf"), 1: float("inf")}
+    for _ in range(rounds):
+        for k, args in ((0, big), (1, small)):
+            t = time.process_time()
+            fn(*args)
+            best[k] = min(best[k], time.process_time() - t)
+    return best[0] / max(best[1], 1e-6)
 
 
 @pytest.mark.parametrize("unit", [
@@ -197,7 +200,7 @@ def test_places_are_linear_in_the_text(unit):
 
     small = unit * (125_000 // len(unit))
     locate("", small[:1000])  # warm up the gazetteer and the automaton
-    ratio = _cpu(locate, "", small * 4) / max(_cpu(locate, "", small), 1e-6)
+    ratio = _cpu_ratio(locate, ("", small * 4), ("", small))
     assert ratio < 6, ratio
 
 
