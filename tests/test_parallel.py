@@ -68,6 +68,7 @@ def test_cli_jobs_2_equals_jobs_1(tmp_path):
     b = run_cchc(*args, "--jobs", "2", timeout=120)
     assert a.returncode == b.returncode != 0, b.stderr.decode()
     assert missing in b.stderr.decode()
+    assert a.stderr == b.stderr  # nothing more from the workers or their server (a warning, a traceback)
     assert a.stdout == b.stdout
     kinds = [json.loads(ln)["kind"] for ln in a.stdout.decode().splitlines() if ln.strip()]
     assert kinds.count("article") == 55 and len(kinds) > 55
