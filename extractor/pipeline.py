@@ -152,8 +152,16 @@ _WARM_UP = ("Năm 2023, UBND tỉnh Tây Ninh tiếp nhận 1.245 hồ sơ thủ
             "5 tập thể được tặng Bằng khen.")
 
 
+_warm = False  # set once warm_up has run here: a worker forked from a warm server has it set
+
+
 def warm_up() -> None:
     """Load and compile what the stages use, once (worker processes start warm), and keep the
-    compiled rules for the next run (a forkserver's workers end without the exit handlers)."""
+    compiled rules for the next run (a forkserver's workers end without the exit handlers).
+    Nothing the second time in a process, or in a worker forked from the warm server."""
+    global _warm
+    if _warm:
+        return
     extract_article(Article(source="warm-up", text=_WARM_UP), prefilter=False)
     rulecache.save()
+    _warm = True
