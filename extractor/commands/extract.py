@@ -52,7 +52,7 @@ def command(inputs, fmt, output, db, kinds, jobs, only_relevant, quiet, allow_pr
     """
     if allow_private:  # read by reading.fetch, in this process and in its workers
         os.environ["CCHC_ALLOW_PRIVATE"] = "1"
-    from ..parallel import start_early
+    from ..workers import start_early
 
     start_early(jobs)  # first: the workers' server loads the pipeline while this process imports what it needs
 

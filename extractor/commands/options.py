@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..reading.inputs import DEFAULT_LIMITS, MB, Limits
+from ..limits import DEFAULT_LIMITS, MB, Limits  # not the readers: see limits.py
 
 
 def input_limits(f):

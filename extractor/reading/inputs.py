@@ -23,16 +23,13 @@ import os
 import stat
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 import regex
 
+from ..limits import DEFAULT_LIMITS, MB, Limits  # noqa: F401 - the readers' caps, named here too
 from ..model import Article, ReadError
-
-MB = 1024 * 1024
-
 
 _JSON_KINDS = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object", type(None): "null"}
 
@@ -40,39 +37,6 @@ _JSON_KINDS = {bool: "a boolean", int: "a number", float: "a number", list: "a l
 def kind_of(v) -> str:
     """What a JSON value is, in words, for a message ("a list", "null", …)."""
     return _JSON_KINDS.get(type(v), type(v).__name__)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Caps on one input. `max_size`: the largest item (file, page, JSON line, WARC record)
-    after decompression, in bytes. `max_ratio`: how many times a compressed input may expand.
-    `ratio_floor`: the ratio is only enforced past this many output bytes (small inputs
-    compress oddly)."""
-
-    max_size: int = 20 * MB
-    max_ratio: float = 100.0
-    ratio_floor: int = 256 * 1024
-
-    def too_big(self, n: int, what: str = "file") -> str:
-        return (f"{what} skipped: larger than the {_mb(self.max_size)} limit ({_mb(n)} or more); "
-                "raise --max-size if it is real")
-
-    def is_bomb(self, compressed: int, out: int, floor: int | None = None) -> bool:
-        """Whether `out` bytes from `compressed` expand past `max_ratio`, once past `floor`
-        bytes of output (default `ratio_floor`)."""
-        return out > (self.ratio_floor if floor is None else floor) and out > self.max_ratio * max(compressed, 1)
-
-    def bomb(self, compressed: int, out: int, what: str | None = "file") -> str:
-        why = (f"a decompression bomb (expands more than {self.max_ratio:g} times, {_mb(compressed)} to over "
-               f"{_mb(out)}); raise --max-ratio if it is real")
-        return f"{what} skipped: {why}" if what else why
-
-
-DEFAULT_LIMITS = Limits()
-
-
-def _mb(n: int) -> str:
-    return f"{n / MB:.0f} MB" if n >= 10 * MB else f"{n / MB:.1f} MB" if n >= MB // 10 else f"{n:,} bytes"
 
 
 class ReadWarning(ReadError):
