@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..model import Article, ReadError
 from .inputs import (DEFAULT_LIMITS, Defer, Limits, ReadWarning, Unparsed, decode_text, deferred, display_name,
-                     gunzip, read_capped, read_file, walk, warning_of)
+                     gunzip, read_capped, read_file, walk, warning_of, with_warnings)
 
 __all__ = ["DEFAULT_LIMITS", "Limits", "ReadError", "ReadWarning", "Unparsed", "iter_articles", "iter_path",
            "warning_of"]
@@ -213,10 +213,7 @@ def iter_articles(inputs: Iterable[str | os.PathLike], stdin=None, limits: Limit
     for inp in inputs:
         where = display_name(inp) if isinstance(inp, (str, os.PathLike)) else repr(inp)
         try:
-            for item in _one_input(inp, stdin, limits, keep, unparsed):
-                if isinstance(item, Article) and (warning := warning_of(item)) is not None:
-                    yield warning
-                yield item
+            yield from with_warnings(_one_input(inp, stdin, limits, keep, unparsed))
         except ReadError as e:
             yield e
         except (MemoryError, RecursionError) as e:

@@ -22,7 +22,7 @@ import io
 import os
 import stat
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -59,6 +59,15 @@ def warning_of(article: Article) -> ReadWarning | None:
     return ReadWarning(article.source, "; ".join(warnings) + " (the article is read)") if warnings else None
 
 
+def with_warnings(items: Iterable[Article | ReadError | None]) -> Iterator[Article | ReadError | None]:
+    """`items` with each article's warning (`warning_of`) right before it, as `iter_articles`
+    gives them."""
+    for item in items:
+        if isinstance(item, Article) and (warning := warning_of(item)) is not None:
+            yield warning
+        yield item
+
+
 class Unparsed:
     """Something read but not parsed yet: a JSON line (`jsonl.RawLine`), a page's or a text
     file's bytes (`RawPage`), a WARC record (`warc.RawRecord`). `cchc extract --jobs` hands
@@ -68,10 +77,7 @@ class Unparsed:
     def parse(self, keep=None) -> Iterator[Article | ReadError | None]:
         """What the reader would have given for it: articles (each after its warning, as
         `iter_articles` gives them), ReadErrors, None for a JSON line `keep` drops."""
-        for item in self._items(keep):
-            if isinstance(item, Article) and (warning := warning_of(item)) is not None:
-                yield warning
-            yield item
+        return with_warnings(self._items(keep))
 
     def _items(self, keep) -> Iterator[Article | ReadError | None]:
         raise NotImplementedError
