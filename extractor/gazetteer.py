@@ -49,6 +49,12 @@ def _data_dir() -> Path:
 
 
 _FILES = ("parser_legacy.json", "parser_from_2025.json", "converter_2025.json")
+_TABLES = ("provinces", "districts", "wards", "since_2025")  # what `_slim` makes of them
+
+
+def _text(value):
+    """A name of the data, or None where vietnamadminunits' table has a gap (NaN)."""
+    return value if isinstance(value, str) else None
 
 
 def _slim(legacy: dict, from_2025: dict, converter: dict) -> dict:
@@ -61,10 +67,7 @@ def _slim(legacy: dict, from_2025: dict, converter: dict) -> dict:
     provinces = {k: (p["province"], p["provinceShort"], p["provinceCode"]) for k, p in legacy["DICT_PROVINCE"].items()}
     districts = {pk: {dk: (d["districtType"], d["district"], d["districtShort"], d["districtCode"]) for dk, d in ds.items()}
                  for pk, ds in legacy["DICT_PROVINCE_DISTRICT"].items()}
-    def text(value):  # a gap in vietnamadminunits' table is NaN where a name should be: None here
-        return value if isinstance(value, str) else None
-
-    wards = {pk: {dk: [tuple(text(w.get(f)) for f in ("wardType", "ward", "wardShort", "wardCode")) for w in ws.values()]
+    wards = {pk: {dk: [tuple(_text(w.get(f)) for f in ("wardType", "ward", "wardShort", "wardCode")) for w in ws.values()]
                   for dk, ws in ds.items()}
              for pk, ds in legacy["DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED"].items()}
     new = from_2025["DICT_PROVINCE"]
@@ -74,7 +77,7 @@ def _slim(legacy: dict, from_2025: dict, converter: dict) -> dict:
         for old_key in old_keys:
             if old_key in code_of and new_key in new:
                 since_2025[code_of[old_key]] = (province_label(new[new_key]["provinceShort"]), new[new_key]["provinceCode"])
-    return {"provinces": provinces, "districts": districts, "wards": wards, "since_2025": since_2025}
+    return dict(zip(_TABLES, (provinces, districts, wards, since_2025)))
 
 
 @lru_cache(maxsize=1)
@@ -92,7 +95,7 @@ def _tables() -> dict:
         h.update(f"\0{name}\0{st.st_size}\0{st.st_mtime_ns}".encode())
     k = h.hexdigest()
     found = rulecache.files().get(k)
-    if isinstance(found, dict) and set(found) == {"provinces", "districts", "wards", "since_2025"}:
+    if isinstance(found, dict) and set(found) == set(_TABLES):
         return found
     tables = _slim(*(json.loads((d / name).read_bytes()) for name in _FILES))
     rulecache.files().put(k, tables)
