@@ -20,8 +20,8 @@ While every slice in flight is still with the workers, this process does not wai
 reads on and parses the next items itself (`_Helping`), as one process would, and those
 slices wait their turn (at most `window` of them). The prefilter's drops among them never
 travel; what it keeps travels as its article. Its core is otherwise idle for the first
-quarter second (the workers' server loading the pipeline: the workers are started in a
-thread meanwhile) and whenever it is ahead of the workers.
+~0.2 s (the workers' server loading the pipeline: the workers are started in a thread
+meanwhile) and whenever it is ahead of the workers.
 
 With `only_relevant`, an article the reform prefilter drops (relevance.py) costs reading,
 normalization and the prefilter only, and its result is `[]`, no record at all.
@@ -192,7 +192,7 @@ class _Helping:
 def _start_workers(pool, jobs: int, started) -> None:
     """Start the pool's `jobs` workers (a process is started at a submit that finds no worker
     idle), then set `started`. Run in a thread: each start waits for the server the workers
-    fork from to have loaded the pipeline (~0.25 s), time in which this process reads on."""
+    fork from to have loaded the pipeline (~0.15 s), time in which this process reads on."""
     try:
         for _ in range(jobs):
             pool.submit(int)
